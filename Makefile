@@ -1,0 +1,108 @@
+# Aegis OS - the only entry points: all, run, test, iso, bench, bench-host, lint, clean.
+# See docs/BUILDING.md for the conventions the parts of the tree follow.
+
+BUILD ?= build
+B := $(abspath $(BUILD))
+ARCH := x86_64
+ACCEL ?= tcg
+export BUILD := $(B)
+export QEMU_ACCEL := $(ACCEL)
+
+KCC := gcc
+KLD := ld
+KCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
+	-O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
+	-Werror=incompatible-pointer-types -Werror=return-type \
+	-Ikernel/include -Ikernel/arch/$(ARCH)/include -MMD -MP
+KASFLAGS := -D__ASSEMBLER__ -Ikernel/include -Ikernel/arch/$(ARCH)/include -MMD -MP
+KLDFLAGS := -n -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
+	-T kernel/arch/$(ARCH)/linker.ld
+
+KSRCS := $(shell find kernel -name '*.c' -o -name '*.S' | LC_ALL=C sort)
+KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS))
+KERNEL := $(B)/kernel/aegis.elf
+
+USER_DIRS := $(patsubst %/Makefile,%,$(wildcard user/*/Makefile))
+
+.PHONY: all kernel user initramfs run test iso bench bench-host deps lint clean FORCE
+
+all: kernel user initramfs
+
+kernel: $(KERNEL)
+
+deps:
+	@tools/deps.sh
+
+$(B)/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(B)/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $<"
+	@$(KCC) $(KASFLAGS) -c $< -o $@
+
+# The commit in the banner; the file changes only when the commit does.
+$(B)/kernel/commit.txt: FORCE
+	@mkdir -p $(dir $@)
+	@c=$$(git describe --always --dirty --abbrev=12 2>/dev/null || echo unknown); \
+	 [ "$$(cat $@ 2>/dev/null)" = "$$c" ] || echo "$$c" > $@
+$(B)/kernel/core/version.c.o: kernel/core/version.c $(B)/kernel/commit.txt
+	@mkdir -p $(dir $@)
+	@echo "  CC      $<"
+	@$(KCC) $(KCFLAGS) -DAEGIS_COMMIT="\"$$(cat $(B)/kernel/commit.txt)\"" -c $< -o $@
+
+# Two links: the second carries the symbol table (for backtraces) made from the first.
+$(B)/kernel/ksyms0.o: tools/gen-ksyms.sh
+	@mkdir -p $(dir $@)
+	@tools/gen-ksyms.sh /dev/null > $(B)/kernel/ksyms0.S
+	@$(KCC) -c $(B)/kernel/ksyms0.S -o $@
+$(B)/kernel/aegis.pass1.elf: $(KOBJS) $(B)/kernel/ksyms0.o kernel/arch/$(ARCH)/linker.ld
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/kernel/ksyms0.o
+$(B)/kernel/ksyms.o: $(B)/kernel/aegis.pass1.elf tools/gen-ksyms.sh
+	@tools/gen-ksyms.sh $< > $(B)/kernel/ksyms.S
+	@$(KCC) -c $(B)/kernel/ksyms.S -o $@
+$(KERNEL): $(B)/kernel/ksyms.o
+	@echo "  LD      $@"
+	@$(KLD) $(KLDFLAGS) -o $@ $(KOBJS) $(B)/kernel/ksyms.o
+	@tools/check-ksyms.sh $(B)/kernel/aegis.pass1.elf $@
+
+user:
+	@for d in $(USER_DIRS); do \
+		$(MAKE) --no-print-directory -C $$d O=$(B) CC=musl-gcc || exit 1; \
+	done
+
+initramfs: kernel user
+	@tools/mkinitramfs.sh $(B)/initramfs.cpio
+
+iso: $(B)/aegis.iso
+$(B)/aegis.iso: $(KERNEL) initramfs tools/mkiso.sh
+	tools/mkiso.sh $@ "console=ttyS0"
+
+run: deps all
+	tools/qemu.sh --initrd $(B)/initramfs.cpio --append "$(APPEND)"
+
+test: deps
+	@$(MAKE) --no-print-directory all
+	@tools/run-tests.sh
+
+bench: deps
+	@$(MAKE) --no-print-directory all
+	@tools/bench/run.sh
+
+bench-host: deps
+	@tools/bench/host.sh
+
+lint:
+	@tools/lint.sh
+
+clean:
+	rm -rf $(B)
+
+FORCE:
+
+-include $(KOBJS:.o=.d)
