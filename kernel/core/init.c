@@ -17,11 +17,17 @@ void kernel_main_continue(uint64_t entry_tsc)
 {
 	char filter[64] = "";
 
+	mm_init();
+	arch_init();
+	sched_init();
+	sched_start();
 	(void)entry_tsc;
-	pr_info("Aegis ready\n");
+	pr_info("Aegis ready (%llu us since kernel entry)\n",
+		(unsigned long long)time_ns() / 1000);
 	if (kernel_test_mode) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		ktest_run_all(filter);
 	}
-	arch_halt_forever();
+	for (;;)
+		sleep_ns(NSEC_PER_SEC);
 }

@@ -93,6 +93,7 @@ void kmain(uint32_t magic, paddr_t info)
 {
 	uint64_t entry_tsc = rdtsc();
 
+	arch_percpu_early();	/* this_cpu() works from here on: locks use it */
 	uart_init();
 	printk(LOG_NOTICE, "Aegis %s (commit %s) starting\n", aegis_version, aegis_commit);
 	arch_early_init();

@@ -30,6 +30,12 @@ static void gdt_set_tss(uint64_t *gdt, unsigned idx, struct tss *tss)
 	gdt[idx + 1] = base >> 32;
 }
 
+void arch_percpu_early(void)
+{
+	cpus[0].self = &cpus[0];
+	wrmsr(MSR_GS_BASE, (uint64_t)&cpus[0]);
+}
+
 void gdt_init_cpu(struct cpu *c)
 {
 	struct gdtr gdtr = { sizeof(c->gdt) - 1, (uint64_t)c->gdt };

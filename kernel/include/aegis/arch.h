@@ -32,6 +32,7 @@ static inline bool arch_irqs_enabled(void)
 	return flags & (1ul << 9);
 }
 
+void arch_percpu_early(void);	/* per-CPU pointer of the boot CPU, first thing */
 void arch_early_init(void);	/* GDT, IDT, CPU features: before anything else */
 void arch_init(void);		/* interrupt controllers and timers: after memory */
 __noreturn void arch_halt_forever(void);

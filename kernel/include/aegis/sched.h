@@ -34,6 +34,8 @@ struct task {
 	int tid;			/* [I] */
 	char name[16];
 	struct list_head run_node;	/* [rq lock] run queue membership */
+	bool on_rq;			/* [rq lock] queued on run_node */
+	bool on_cpu;			/* [rq lock] running, or still switching away */
 	struct list_head all_node;	/* [tasks_lock] every task */
 	uint64_t slice_end;		/* time_ns() at which the slice ends */
 	uint64_t runtime_ns;		/* time spent running */
@@ -58,6 +60,8 @@ void sched_start(void);			/* enables preemption; boot flow becomes idle */
 struct task *kthread_create(void (*fn)(void *), void *arg, const char *name);
 void kthread_start(struct task *t);
 int kthread_join(struct task *t);	/* waits for exit, frees it, returns code */
+void kthread_detach(struct task *t);	/* freed automatically when it exits */
+size_t kthread_count(void);
 __noreturn void kthread_exit(int code);
 void schedule(void);			/* give up the CPU; state must be set first */
 void sched_yield(void);

@@ -7,6 +7,7 @@
 #define AEGIS_SPINLOCK_H
 
 #include <aegis/arch.h>
+#include <aegis/percpu.h>
 
 struct spinlock {
 	volatile uint16_t next;
@@ -22,8 +23,14 @@ static inline void spin_init(struct spinlock *l, const char *name)
 	l->name = name;
 }
 
+void preempt_disable(void);
+void preempt_enable(void);
+
+/* Holding a spinlock disables preemption: a waiter on one CPU must not spin
+ * while the holder is preempted. */
 static inline void spin_lock(struct spinlock *l)
 {
+	preempt_disable();
 	uint16_t me = __atomic_fetch_add(&l->next, 1, __ATOMIC_RELAXED);
 
 	while (__atomic_load_n(&l->owner, __ATOMIC_ACQUIRE) != me)
@@ -33,6 +40,7 @@ static inline void spin_lock(struct spinlock *l)
 static inline void spin_unlock(struct spinlock *l)
 {
 	__atomic_store_n(&l->owner, l->owner + 1, __ATOMIC_RELEASE);
+	preempt_enable();
 }
 
 static inline bool spin_is_locked(struct spinlock *l)
