@@ -13,8 +13,8 @@ if [ "$elf" = /dev/null ]; then
 	echo 'ksyms_addrs: ksyms_offsets: ksyms_names: .byte 0'
 	exit 0
 fi
-nm -n "$elf" | awk '
-	$2 ~ /^[tTwW]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
+nm -n "$elf" | awk 'BEGIN { n = 0 }
+	NF == 3 && $2 ~ /^[tTwW]$/ && $3 !~ /^\./ { addr[n] = $1; name[n] = $3; n++ }
 	END {
 		printf "ksyms_count: .quad %d\n", n
 		printf "ksyms_addrs:\n"

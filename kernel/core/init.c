@@ -13,6 +13,8 @@
 #include <aegis/sched.h>
 #include <aegis/time.h>
 
+void crashtest_maybe(void);
+
 void kernel_main_continue(uint64_t entry_tsc)
 {
 	char filter[64] = "";
@@ -24,6 +26,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 	(void)entry_tsc;
 	pr_info("Aegis ready (%llu us since kernel entry)\n",
 		(unsigned long long)time_ns() / 1000);
+	crashtest_maybe();
 	if (kernel_test_mode) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		ktest_run_all(filter);

@@ -95,6 +95,7 @@ void kmain(uint32_t magic, paddr_t info)
 
 	arch_percpu_early();	/* this_cpu() works from here on: locks use it */
 	uart_init();
+	console_write("\n", 1);	/* the firmware may have left the cursor mid-line */
 	printk(LOG_NOTICE, "Aegis %s (commit %s) starting\n", aegis_version, aegis_commit);
 	arch_early_init();
 	parse_boot_info(magic, info);

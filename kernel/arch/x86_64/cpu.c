@@ -14,6 +14,7 @@
 #include <asm/trap.h>
 
 struct cpu_features cpu_features;
+extern uint8_t uaccess_smap;
 
 static const struct {
 	const char *name;
@@ -106,8 +107,10 @@ static void enable_protections(void)
 		cr4 |= CR4_PGE;
 	if (cpu_features.smep)
 		cr4 |= CR4_SMEP;
-	if (cpu_features.smap)
+	if (cpu_features.smap) {
 		cr4 |= CR4_SMAP;
+		uaccess_smap = 1;	/* uaccess.S brackets user accesses with stac/clac */
+	}
 	if (cpu_features.umip)
 		cr4 |= CR4_UMIP;
 	if (cpu_features.fsgsbase)
