@@ -18,6 +18,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 	char filter[64] = "";
 
 	(void)entry_tsc;
+	mm_init();
 	pr_info("Aegis ready\n");
 	if (kernel_test_mode) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
