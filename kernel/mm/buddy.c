@@ -6,7 +6,8 @@
  * a caller-provided struct page array (pages[i] is frame base_pfn + i).  Blocks are
  * aligned to their size in absolute frame numbers, so the buddy of a block is found
  * by flipping one bit of its frame number.  Only the head page of a block carries
- * its order and PG_FREE; the other pages of a free block have no flags.
+ * its order and PG_FREE; the other pages of a free block have no flags, those of an
+ * allocated block PG_TAIL (so freeing the middle of a block is caught).
  *
  * Every frame starts out reserved; buddy_add_range() hands usable frames over.
  * The caller serializes all calls (pmm.c holds its lock around each).
@@ -87,6 +88,8 @@ static struct page *take_block(struct buddy *b, struct page *pg, unsigned o,
 		list_push(b, pg + ((size_t)1 << o), o);
 	}
 	pg->flags = 0;
+	for (size_t i = 1; i < ((size_t)1 << order); i++)
+		pg[i].flags = PG_TAIL;
 	pg->order = order;
 	pg->refcount = 1;
 	pg->private = NULL;
@@ -138,8 +141,10 @@ int buddy_free(struct buddy *b, struct page *pg, unsigned order)
 	if ((pfn & (((uint64_t)1 << order) - 1)) ||
 	    pfn - b->base_pfn + ((size_t)1 << order) > b->npages)
 		return -1;
-	if ((pg->flags & (PG_FREE | PG_RESERVED)) || pg->order != order)
+	if ((pg->flags & (PG_FREE | PG_RESERVED | PG_TAIL)) || pg->order != order)
 		return -1;	/* double free, never allocated, or the wrong size */
+	for (size_t i = 1; i < ((size_t)1 << order); i++)
+		pg[i].flags = 0;
 	pg->next = pg->prev = NULL;
 	pg->private = NULL;
 	pg->freelist = NULL;

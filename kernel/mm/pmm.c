@@ -191,7 +191,7 @@ void page_put(paddr_t pa)
 {
 	struct page *pg = phys_to_page(pa);
 
-	if (!pg || (pg->flags & (PG_RESERVED | PG_FREE))) {
+	if (!pg || (pg->flags & (PG_RESERVED | PG_FREE | PG_TAIL))) {
 		pr_err("mm: page_put on a page that is not allocated (%#llx)\n",
 		       (unsigned long long)pa);
 		return;

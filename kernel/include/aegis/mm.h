@@ -39,6 +39,7 @@ struct page {
 #define PG_FREE		0x2		/* in a buddy free list */
 #define PG_SLAB		0x4		/* slab page (head of the slab's block) */
 #define PG_KMALLOC	0x8		/* large kmalloc block (head) */
+#define PG_TAIL		0x10		/* allocated, but not the head of its block */
 
 static inline void *phys_to_virt(paddr_t pa)
 {
