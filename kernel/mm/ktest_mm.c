@@ -3,6 +3,7 @@
  * the real allocator and page tables, so they check what the host tests cannot:
  * the boot memory map, the hardware page-table format and the kernel's mappings.
  */
+#include <aegis/bootinfo.h>
 #include <aegis/cpufeature.h>
 #include <aegis/ktest.h>
 #include <aegis/mm.h>
@@ -225,4 +226,26 @@ KTEST(mm_kernel_mappings)
 	KT_ASSERT(mapped((vaddr_t)phys_to_virt(1ull << 20), &f) && (f & nx) == nx);
 	KT_ASSERT_EQ(virt_to_phys(__kernel_start), (paddr_t)(__kernel_start - KERNEL_VMA));
 	KT_ASSERT_EQ(virt_to_phys(phys_to_virt(0x123456)), 0x123456);
+}
+
+KTEST(mm_reserved_stay_reserved)
+{
+	extern char __kernel_end[];
+	paddr_t ks = (paddr_t)(__kernel_start - KERNEL_VMA);
+	paddr_t ke = (paddr_t)(__kernel_end - KERNEL_VMA);
+
+	for (paddr_t pa = 0; pa < (1ull << 20); pa += PAGE_SIZE) {
+		struct page *pg = phys_to_page(pa);
+		KT_ASSERT(!pg || (pg->flags & PG_RESERVED));
+	}
+	for (paddr_t pa = ks; pa < ke; pa += PAGE_SIZE)
+		KT_ASSERT(phys_to_page(pa)->flags & PG_RESERVED);
+	for (unsigned i = 0; i < boot_info.n_mods; i++)
+		for (paddr_t pa = ALIGN_DOWN(boot_info.mods[i].start, PAGE_SIZE);
+		     pa < boot_info.mods[i].end; pa += PAGE_SIZE)
+			KT_ASSERT(phys_to_page(pa)->flags & PG_RESERVED);
+	/* the dumps for the debug command run and take their locks */
+	pmm_dump();
+	slab_dump();
+	vmalloc_dump();
 }

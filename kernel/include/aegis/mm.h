@@ -101,8 +101,13 @@ typedef uint64_t pte_t;
 /* A page-table root (PML4), physical. The kernel half is shared by all. */
 paddr_t pt_create(void);		/* new root with the kernel half; 0 on OOM */
 void pt_destroy(paddr_t root);		/* frees user-half tables (not the pages) */
+/* Maps one 4 KiB page (PTE_P is added); 0, -ENOMEM, or -EEXIST in a huge page. */
 int pt_map(paddr_t root, vaddr_t va, paddr_t pa, uint64_t flags);
-/* Returns the PTE for va, creating tables if create; NULL if absent or OOM. */
+/*
+ * Returns the PTE for va, creating tables if create; NULL if absent or OOM.  Where a
+ * huge page maps va (the direct map) it returns that entry, with PTE_PS set.
+ * Callers serialize changes to one root (user roots: the address space's lock).
+ */
 pte_t *pt_walk(paddr_t root, vaddr_t va, bool create);
 void pt_unmap(paddr_t root, vaddr_t va);
 void pt_switch(paddr_t root);
