@@ -249,3 +249,55 @@ KTEST(mm_reserved_stay_reserved)
 	slab_dump();
 	vmalloc_dump();
 }
+
+/*
+ * Touches a byte and reports -1 if that faulted: the __ex_table entry sends the
+ * page-fault handler back to the label after the access with ret still -1.
+ * The write variant stores back the byte it read, so a success changes nothing.
+ */
+static int probe(volatile char *p, bool write)
+{
+	int ret = -1;
+	char c = 0;
+
+	if (write)
+		__asm__ volatile("movb (%[p]), %[c]\n"
+				 "1: movb %[c], (%[p])\n"
+				 "movl $0, %[r]\n"
+				 "2:\n"
+				 ".pushsection __ex_table, \"a\"\n"
+				 ".balign 8\n.quad 1b, 2b\n"
+				 ".popsection\n"
+				 : [r] "+r"(ret), [c] "+q"(c) : [p] "r"(p) : "memory");
+	else
+		__asm__ volatile("1: movb (%[p]), %[c]\n"
+				 "movl $0, %[r]\n"
+				 "2:\n"
+				 ".pushsection __ex_table, \"a\"\n"
+				 ".balign 8\n.quad 1b, 2b\n"
+				 ".popsection\n"
+				 : [r] "+r"(ret), [c] "+q"(c) : [p] "r"(p) : "memory");
+	return ret;
+}
+
+KTEST(mm_faults)
+{
+	static char data_byte;
+	char *v = vmalloc(2 * PAGE_SIZE);
+
+	KT_ASSERT_EQ(probe(NULL, false), -1);			/* NULL faults */
+	KT_ASSERT_EQ(probe((char *)0x200000, false), -1);	/* no identity map */
+	KT_ASSERT_EQ(probe(__kernel_start, true), -1);		/* text is read-only */
+	KT_ASSERT_EQ(probe(__kernel_start, false), 0);
+	KT_ASSERT_EQ(probe(__rodata_start, true), -1);		/* so is rodata */
+	KT_ASSERT_EQ(probe(&data_byte, true), 0);
+	KT_ASSERT_EQ(probe(phys_to_virt(0x1000), true), 0);	/* direct map is RW */
+	KT_ASSERT(v);
+	if (!v)
+		return;
+	KT_ASSERT_EQ(probe(v + PAGE_SIZE, true), 0);
+	KT_ASSERT_EQ(probe(v + 2 * PAGE_SIZE, false), -1);	/* guard after */
+	KT_ASSERT_EQ(probe(v - 1, false), -1);			/* guard before */
+	vfree(v);
+	KT_ASSERT_EQ(probe(v, false), -1);			/* gone after vfree */
+}
