@@ -17,8 +17,8 @@ void kernel_main_continue(uint64_t entry_tsc)
 {
 	char filter[64] = "";
 
-	(void)entry_tsc;
 	mm_init();
+	(void)entry_tsc;
 	pr_info("Aegis ready\n");
 	if (kernel_test_mode) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
