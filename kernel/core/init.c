@@ -18,7 +18,10 @@ void kernel_main_continue(uint64_t entry_tsc)
 	char filter[64] = "";
 
 	(void)entry_tsc;
+	arch_init();
 	pr_info("Aegis ready\n");
+	if (cmdline_has(boot_info.cmdline, "poweroff_after_boot"))
+		arch_poweroff();
 	if (kernel_test_mode) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		ktest_run_all(filter);

@@ -1,0 +1,59 @@
+/*
+ * tsc.c - TSC frequency calibration.  The reference is the HPET main counter
+ * (exact, from ACPI) over a 10 ms window; without an HPET, the PIT's channel 2 over
+ * 10 ms.  An invariant TSC (CPUID 0x80000007) runs at this rate in every P/C-state,
+ * so time_ns() can use it; without one the clock may drift and we say so.
+ */
+#include <aegis/cpufeature.h>
+#include <aegis/printk.h>
+#include <aegis/time.h>
+#include <asm/cpu.h>
+#include <asm/platform.h>
+
+#define CAL_MS		10
+
+uint64_t tsc_hz;
+uint64_t tsc_calibration_ns;
+const char *tsc_source = "none";
+
+static uint64_t calibrate_hpet(void)
+{
+	uint64_t period = hpet_period_fs();
+	uint64_t ticks = CAL_MS * 1000000000000ull / period;	/* fs per ms = 1e12 */
+	uint64_t h0, h1, t0, t1, ns;
+
+	h0 = hpet_read();
+	t0 = rdtsc();
+	do {
+		h1 = hpet_read();
+	} while (h1 - h0 < ticks);
+	t1 = rdtsc();
+	ns = (h1 - h0) * period / 1000000;
+	return ns ? (t1 - t0) * NSEC_PER_SEC / ns : 0;
+}
+
+void tsc_calibrate(void)
+{
+	uint64_t start = rdtsc(), cycles;
+
+	if (hpet_present()) {
+		tsc_hz = calibrate_hpet();
+		tsc_source = "HPET";
+	}
+	if (!tsc_hz && (cycles = pit_measure_tsc(CAL_MS))) {
+		/* the PIT counted CAL_MS ms rounded down to whole PIT ticks */
+		uint64_t pit_ticks = 1193182u * CAL_MS / 1000;
+		tsc_hz = cycles * 1193182u / pit_ticks;
+		tsc_source = "PIT";
+	}
+	if (!tsc_hz) {
+		pr_err("tsc: no reference clock; assuming 1 GHz\n");
+		tsc_hz = 1000000000ull;
+		tsc_source = "guess";
+	}
+	tsc_calibration_ns = (rdtsc() - start) * NSEC_PER_SEC / tsc_hz;
+	pr_info("tsc: %llu.%06llu MHz (from %s, %s), calibration took %llu us\n",
+		(unsigned long long)(tsc_hz / 1000000), (unsigned long long)(tsc_hz % 1000000),
+		tsc_source, cpu_features.invariant_tsc ? "invariant" : "NOT invariant",
+		(unsigned long long)(tsc_calibration_ns / 1000));
+}
