@@ -4,6 +4,7 @@
  * 10 ms.  An invariant TSC (CPUID 0x80000007) runs at this rate in every P/C-state,
  * so time_ns() can use it; without one the clock may drift and we say so.
  */
+#include <aegis/arch.h>
 #include <aegis/cpufeature.h>
 #include <aegis/printk.h>
 #include <aegis/time.h>
@@ -16,18 +17,36 @@ uint64_t tsc_hz;
 uint64_t tsc_calibration_ns;
 const char *tsc_source = "none";
 
+/*
+ * Reads the HPET bracketed by two TSC reads and returns the TSC midpoint; of a few
+ * tries keeps the tightest bracket, so a slow MMIO read or a vCPU preempted
+ * between the two clocks does not skew the pair.
+ */
+uint64_t tsc_hpet_pair(uint64_t *hpet)
+{
+	uint64_t best = ~0ull, tsc = 0;
+
+	for (int i = 0; i < 5; i++) {
+		uint64_t a = rdtsc(), h = hpet_read(), b = rdtsc();
+		if (b - a < best) {
+			best = b - a;
+			tsc = a + (b - a) / 2;
+			*hpet = h;
+		}
+	}
+	return tsc;
+}
+
 static uint64_t calibrate_hpet(void)
 {
 	uint64_t period = hpet_period_fs();
 	uint64_t ticks = CAL_MS * 1000000000000ull / period;	/* fs per ms = 1e12 */
-	uint64_t h0, h1, t0, t1, ns;
+	uint64_t h0 = 0, h1 = 0, t0, t1, ns;
 
-	h0 = hpet_read();
-	t0 = rdtsc();
-	do {
-		h1 = hpet_read();
-	} while (h1 - h0 < ticks);
-	t1 = rdtsc();
+	t0 = tsc_hpet_pair(&h0);
+	while (hpet_read() - h0 < ticks)
+		arch_cpu_relax();
+	t1 = tsc_hpet_pair(&h1);
 	ns = (h1 - h0) * period / 1000000;
 	return ns ? (t1 - t0) * NSEC_PER_SEC / ns : 0;
 }

@@ -43,6 +43,8 @@ uint64_t pit_measure_tsc(unsigned ms);
 
 /* tsc.c */
 void tsc_calibrate(void);
+/* An HPET reading and the TSC at that moment (tightest of a few tries). */
+uint64_t tsc_hpet_pair(uint64_t *hpet);
 extern uint64_t tsc_calibration_ns;	/* how long calibration took */
 extern const char *tsc_source;
 
