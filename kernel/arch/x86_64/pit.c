@@ -25,11 +25,7 @@ uint64_t pit_measure_tsc(unsigned ms)
 	outb(PIT_CMD, 0xb0);		/* channel 2, lo/hi byte, mode 0, binary */
 	outb(PIT_CH2, count & 0xff);
 	outb(PIT_CH2, count >> 8);
-	/* the count starts on the gate's rising edge: pulse it */
-	b = inb(PORT_B);
-	outb(PORT_B, b & ~0x01);
-	outb(PORT_B, b | 0x01);
-	t0 = rdtsc();
+	t0 = rdtsc();		/* mode 0 counts from the write of the count's high byte */
 	for (unsigned long spins = 0; !(inb(PORT_B) & 0x20); spins++)
 		if (spins > 100000000ul)
 			return 0;	/* no PIT */
