@@ -153,18 +153,21 @@ static void timer_irq(struct trap_frame *f, void *ctx)
 	timer_interrupt();
 }
 
-/* Measures the APIC timer rate (divider 16) against the calibrated TSC. */
+/* Measures the APIC timer rate (divider 16) against the calibrated TSC over 5 ms. */
 static void calibrate_oneshot(void)
 {
+	uint64_t t0, t1;
 	uint32_t left;
 
 	lapic_write(LAPIC_TIMER_DCR, DCR_DIV16);
 	lapic_write(LAPIC_LVT_TIMER, LVT_MASKED | VEC_APIC_TIMER);
+	t0 = rdtsc();
 	lapic_write(LAPIC_TIMER_ICR, 0xffffffffu);
-	udelay(10000);
+	udelay(5000);
 	left = lapic_read(LAPIC_TIMER_CCR);
+	t1 = rdtsc();
 	lapic_write(LAPIC_TIMER_ICR, 0);
-	lapic_timer_hz = (uint64_t)(0xffffffffu - left) * 100;
+	lapic_timer_hz = (uint64_t)(0xffffffffu - left) * tsc_hz / (t1 - t0);
 	timer_mult = (lapic_timer_hz << 32) / NSEC_PER_SEC;
 }
 

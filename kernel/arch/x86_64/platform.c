@@ -9,6 +9,8 @@
 #include <aegis/kernel.h>
 #include <aegis/printk.h>
 #include <aegis/serial.h>
+#include <aegis/time.h>
+#include <asm/cpu.h>
 #include <asm/io.h>
 #include <asm/platform.h>
 
@@ -60,6 +62,8 @@ static void route_legacy_devices(void)
 
 void arch_init(void)
 {
+	uint64_t t0 = rdtsc();
+
 	acpi_init();
 	pic_disable();
 	lapic_init();
@@ -68,4 +72,5 @@ void arch_init(void)
 	lapic_timer_init();
 	power_init();
 	route_legacy_devices();
+	pr_info("platform: up in %llu us\n", (unsigned long long)tsc_to_ns(rdtsc() - t0) / 1000);
 }
