@@ -59,6 +59,11 @@ void ioapic_init(void)
 			continue;
 		io->gsi_base = acpi.ioapics[i].gsi_base;
 		io->n_pins = ((io_read(io, IOAPIC_VER) >> 16) & 0xff) + 1;
+		if (io->n_pins > 240) {		/* all-ones: nothing answered */
+			pr_warn("ioapic: id %u at %#llx does not respond, ignored\n",
+				acpi.ioapics[i].id, (unsigned long long)acpi.ioapics[i].base);
+			continue;
+		}
 		for (unsigned p = 0; p < io->n_pins; p++) {
 			io_write(io, REDIR(p), RTE_MASKED);
 			io_write(io, REDIR(p) + 1, 0);
@@ -86,6 +91,7 @@ void ioapic_mask_gsi(uint32_t gsi, bool mask)
 	spin_unlock_irqrestore(&ioapic_lock, flags);
 }
 
+/* Each call takes a new vector: route each IRQ once.  Context: boot, may not sleep. */
 int irq_route_isa(unsigned isa_irq, irq_handler_t fn, void *ctx)
 {
 	uint32_t gsi = isa_irq, lo;

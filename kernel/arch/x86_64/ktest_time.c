@@ -54,25 +54,62 @@ KTEST(time_udelay)
 	KT_ASSERT(dt < 50 * NSEC_PER_MSEC);
 }
 
-/* A clock event armed 2 ms ahead fires, and not before its deadline. */
-KTEST(time_clockevent_oneshot)
+/* Arms the clock event for deadline and waits (interrupts on) for it; 0 if lost. */
+static uint64_t wait_clockevent(uint64_t deadline)
 {
 	unsigned long flags = arch_irq_save();
-	uint64_t fired0 = clockevent_fired;
-	uint64_t deadline = time_ns() + 2 * NSEC_PER_MSEC;
-	uint64_t give_up = deadline + 200 * NSEC_PER_MSEC;
+	uint64_t fired0 = clockevent_fired, give_up = time_ns() + 200 * NSEC_PER_MSEC;
+	uint64_t at = 0;
 
 	clockevent_arm(deadline);
 	arch_irq_enable();
 	while (clockevent_fired == fired0 && time_ns() < give_up)
 		arch_cpu_relax();
 	arch_irq_disable();
-	uint64_t at = clockevent_last_ns;
+	if (clockevent_fired != fired0)
+		at = clockevent_last_ns;
 	arch_irq_restore(flags);
-	KT_ASSERT(clockevent_fired != fired0);
+	return at;
+}
+
+/* A clock event armed 2 ms ahead fires, and not before its deadline. */
+KTEST(time_clockevent_oneshot)
+{
+	uint64_t deadline = time_ns() + 2 * NSEC_PER_MSEC;
+	uint64_t at = wait_clockevent(deadline);
+
+	KT_ASSERT(at != 0);
 	KT_ASSERT(at >= deadline);
 	pr_info("ktest %s: fired %llu ns after the deadline\n", ctx->name,
 		(unsigned long long)(at - deadline));
+}
+
+/* Many deadlines from the past to 3 ms ahead: each fires, none early. */
+KTEST(time_clockevent_many)
+{
+	uint64_t worst = 0;
+
+	for (int i = 0; i < 24; i++) {
+		uint64_t now = time_ns();
+		uint64_t deadline = i == 0 ? now - 1000 : now + (uint64_t)i * i * 5000;
+		uint64_t at = wait_clockevent(deadline);
+		KT_ASSERT(at != 0);
+		KT_ASSERT(at >= deadline);
+		if (at > deadline && at - deadline > worst)
+			worst = at - deadline;
+	}
+	pr_info("ktest %s: worst latency %llu ns\n", ctx->name, (unsigned long long)worst);
+}
+
+/* Re-arming replaces the deadline: a far one, then a near one, fires near. */
+KTEST(time_clockevent_rearm)
+{
+	clockevent_arm(time_ns() + 500 * NSEC_PER_MSEC);
+	uint64_t deadline = time_ns() + NSEC_PER_MSEC;
+	uint64_t at = wait_clockevent(deadline);
+
+	KT_ASSERT(at >= deadline);
+	KT_ASSERT(at < deadline + 100 * NSEC_PER_MSEC);
 }
 
 KTEST(time_realtime_rtc)

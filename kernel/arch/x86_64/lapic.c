@@ -190,6 +190,17 @@ void lapic_timer_init(void)
 	}
 }
 
+/* The first TSC value at which time_ns() reads at least ns. */
+static uint64_t ns_to_boot_tsc(uint64_t ns)
+{
+	uint64_t tsc = ((unsigned __int128)ns * tsc_per_ns_mult) >> 24;
+
+	for (int i = 0; i < 4 && tsc_to_ns(tsc) < ns; i++)
+		tsc += (ns - tsc_to_ns(tsc)) * tsc_hz / NSEC_PER_SEC + 1;
+	return tsc;
+}
+
+/* Context: any, including the timer interrupt itself. */
 void clockevent_arm(uint64_t deadline_ns)
 {
 	uint64_t now = time_ns();
@@ -198,13 +209,13 @@ void clockevent_arm(uint64_t deadline_ns)
 	if (!ready || !tsc_hz)
 		return;
 	if (tsc_deadline) {
-		uint64_t tsc = time_boot_tsc() +
-			       (uint64_t)(((unsigned __int128)deadline_ns * tsc_per_ns_mult) >> 24);
+		uint64_t tsc = time_boot_tsc() + ns_to_boot_tsc(deadline_ns);
 		uint64_t t = rdtsc() + 1;
 		wrmsr(MSR_TSC_DEADLINE, tsc > t ? tsc : t);
 	} else {
+		/* round up, plus a margin for the rate's measurement error: late, not early */
 		unsigned __int128 c = ((unsigned __int128)delta * timer_mult) >> 32;
-		lapic_write(LAPIC_TIMER_ICR, c == 0 ? 1 : c > 0xffffffffu ? 0xffffffffu
-								  : (uint32_t)c);
+		c += c / 4096 + 2;
+		lapic_write(LAPIC_TIMER_ICR, c > 0xffffffffu ? 0xffffffffu : (uint32_t)c);
 	}
 }

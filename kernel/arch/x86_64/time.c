@@ -98,12 +98,15 @@ void rtc_read_time(uint64_t *unix_seconds)
 	bool bin = b & 0x04, pm = !(b & 0x02) && (r[2] & 0x80);
 	unsigned sec = bcd(r[0], bin), min = bcd(r[1], bin);
 	unsigned hour = bcd(r[2] & 0x7f, bin), day = bcd(r[3], bin), mon = bcd(r[4], bin);
-	unsigned year = bcd(r[5], bin);
+	unsigned year = bcd(r[5], bin), century = century_reg ? bcd(r[6], bin) : 0;
 
 	if (!(b & 0x02))
 		hour = hour % 12 + (pm ? 12 : 0);
-	year += century_reg ? bcd(r[6], bin) * 100 : (year < 70 ? 2000 : 1900);
-	if (mon < 1 || mon > 12 || day < 1 || day > 31) {
+	if (century < 19 || century > 99)	/* absent or garbage */
+		century = year < 70 ? 20 : 19;
+	year += century * 100;
+	if (mon < 1 || mon > 12 || day < 1 || day > 31 || hour > 23 || min > 59 || sec > 60) {
+		pr_warn("time: RTC reads garbage; wall clock starts at the epoch\n");
 		*unix_seconds = 0;
 		return;
 	}
