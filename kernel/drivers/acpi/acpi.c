@@ -41,7 +41,7 @@ static paddr_t scan_rsdp(paddr_t start, size_t len)
 	return 0;
 }
 
-static paddr_t find_rsdp_bios(void)
+paddr_t acpi_find_rsdp_bios(void)
 {
 	paddr_t ebda = (paddr_t)*(const uint16_t *)phys_to_virt(0x40e) << 4, pa = 0;
 
@@ -65,7 +65,7 @@ int acpi_init(void)
 		pa = boot_info.rsdp_phys;
 		len = 36;
 		from = "loader";
-	} else if ((pa = find_rsdp_bios())) {
+	} else if ((pa = acpi_find_rsdp_bios())) {
 		rsdp = phys_to_virt(pa);
 		len = 36;
 		from = "BIOS area";

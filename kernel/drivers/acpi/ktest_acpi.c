@@ -4,6 +4,7 @@
  */
 #include <aegis/acpi.h>
 #include <aegis/ktest.h>
+#include <aegis/mm.h>
 
 KTEST(acpi_tables_found)
 {
@@ -48,4 +49,21 @@ KTEST(acpi_phys_map_rejects_holes)
 	KT_ASSERT(acpi_phys_map(0xe0000, 16) != NULL);
 	KT_ASSERT(acpi_phys_map(0xfffffffffffff000ull, 0x2000) == NULL);
 	KT_ASSERT(acpi_phys_map(1ull << 46, 36) == NULL);
+}
+
+/* SeaBIOS also leaves the RSDP in the BIOS area: the scan finds the same tables. */
+KTEST(acpi_rsdp_bios_scan)
+{
+	paddr_t pa = acpi_find_rsdp_bios();
+	struct acpi_info *ai = kmalloc(sizeof(*ai));
+
+	KT_ASSERT(pa >= 0xe0000 && pa < 0x100000);
+	KT_ASSERT(ai != NULL);
+	if (!pa || !ai)
+		return;
+	KT_ASSERT_EQ(acpi_parse_all(ai, phys_to_virt(pa), 36, pa, acpi_phys_map), 0);
+	KT_ASSERT_EQ(ai->root_phys, acpi.root_phys);
+	KT_ASSERT_EQ(ai->n_lapics, acpi.n_lapics);
+	KT_ASSERT_EQ(ai->hpet_base, acpi.hpet_base);
+	kfree(ai);
 }

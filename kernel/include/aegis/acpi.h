@@ -162,5 +162,7 @@ extern struct acpi_info acpi;
 int acpi_init(void);			/* boot, once; 0 or -ENODEV */
 /* Maps a table in the direct map if boot_info says that memory exists. */
 const void *acpi_phys_map(paddr_t pa, size_t len);
+/* Scans the EBDA and 0xE0000-0xFFFFF for an RSDP; its address or 0. */
+paddr_t acpi_find_rsdp_bios(void);
 
 #endif
