@@ -16,26 +16,40 @@
 
 struct acpi_info acpi;
 
+/*
+ * The first MiB (EBDA, BIOS ROM area): parts of it are often missing from the
+ * memory map, so the direct map may not cover them; map it once as device memory.
+ */
+static const uint8_t *low_mib(void)
+{
+	static const uint8_t *low;
+
+	if (!low)
+		low = ioremap(0, 0x100000);
+	return low;
+}
+
 const void *acpi_phys_map(paddr_t pa, size_t len)
 {
 	if (pa + len < pa)
 		return NULL;
-	if (pa + len <= 0x100000)
-		return phys_to_virt(pa);
 	for (unsigned i = 0; i < boot_info.n_mem; i++) {
 		const struct mem_region *r = &boot_info.mem[i];
 		if (pa >= r->base && pa + len <= r->base + r->len)
 			return phys_to_virt(pa);
 	}
+	if (pa + len <= 0x100000 && low_mib())
+		return low_mib() + pa;
 	return NULL;
 }
 
 /* Returns the physical address of a valid RSDP in [start, start+len), or 0. */
 static paddr_t scan_rsdp(paddr_t start, size_t len)
 {
-	for (paddr_t pa = ALIGN_UP(start, 16); pa + 20 <= start + len; pa += 16) {
-		const uint8_t *p = phys_to_virt(pa);
-		if (!memcmp(p, "RSD PTR ", 8) && !acpi_checksum(p, 20))
+	const uint8_t *low = low_mib();
+
+	for (paddr_t pa = ALIGN_UP(start, 16); low && pa + 20 <= start + len; pa += 16) {
+		if (!memcmp(low + pa, "RSD PTR ", 8) && !acpi_checksum(low + pa, 20))
 			return pa;
 	}
 	return 0;
@@ -43,8 +57,12 @@ static paddr_t scan_rsdp(paddr_t start, size_t len)
 
 paddr_t acpi_find_rsdp_bios(void)
 {
-	paddr_t ebda = (paddr_t)*(const uint16_t *)phys_to_virt(0x40e) << 4, pa = 0;
+	const uint8_t *low = low_mib();
+	paddr_t ebda, pa = 0;
 
+	if (!low)
+		return 0;
+	ebda = (paddr_t)(low[0x40e] | low[0x40f] << 8) << 4;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
 		pa = scan_rsdp(ebda, 1024);
 	return pa ? pa : scan_rsdp(0xe0000, 0x20000);
@@ -65,8 +83,7 @@ int acpi_init(void)
 		pa = boot_info.rsdp_phys;
 		len = 36;
 		from = "loader";
-	} else if ((pa = acpi_find_rsdp_bios())) {
-		rsdp = phys_to_virt(pa);
+	} else if ((pa = acpi_find_rsdp_bios()) && (rsdp = acpi_phys_map(pa, 36))) {
 		len = 36;
 		from = "BIOS area";
 	} else {

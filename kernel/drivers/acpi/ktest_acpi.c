@@ -61,7 +61,7 @@ KTEST(acpi_rsdp_bios_scan)
 	KT_ASSERT(ai != NULL);
 	if (!pa || !ai)
 		return;
-	KT_ASSERT_EQ(acpi_parse_all(ai, phys_to_virt(pa), 36, pa, acpi_phys_map), 0);
+	KT_ASSERT_EQ(acpi_parse_all(ai, acpi_phys_map(pa, 36), 36, pa, acpi_phys_map), 0);
 	KT_ASSERT_EQ(ai->root_phys, acpi.root_phys);
 	KT_ASSERT_EQ(ai->n_lapics, acpi.n_lapics);
 	KT_ASSERT_EQ(ai->hpet_base, acpi.hpet_base);
