@@ -60,3 +60,9 @@ uint64_t hpet_period_fs(void)
 {
 	return period_fs;
 }
+
+/* Ticks from an earlier reading a to a later one b, across a 32-bit wrap. */
+uint64_t hpet_ticks_between(uint64_t a, uint64_t b)
+{
+	return counter64 ? b - a : (uint32_t)(b - a);
+}

@@ -33,10 +33,10 @@ KTEST(time_accuracy_hpet)
 	uint64_t h0 = 0, h1 = 0, t0, t1;
 
 	t0 = tsc_hpet_pair(&h0);
-	while (hpet_read() - h0 < ticks)
+	while (hpet_ticks_between(h0, hpet_read()) < ticks)
 		arch_cpu_relax();
 	t1 = tsc_hpet_pair(&h1);
-	uint64_t hpet_ns = (h1 - h0) * period / 1000000, tsc_ns = tsc_to_ns(t1 - t0);
+	uint64_t hpet_ns = hpet_ticks_between(h0, h1) * period / 1000000, tsc_ns = tsc_to_ns(t1 - t0);
 	uint64_t diff = hpet_ns > tsc_ns ? hpet_ns - tsc_ns : tsc_ns - hpet_ns;
 	pr_info("ktest %s: HPET %llu ns, time_ns %llu ns, off by %llu ns\n", ctx->name,
 		(unsigned long long)hpet_ns, (unsigned long long)tsc_ns,

@@ -44,10 +44,10 @@ static uint64_t calibrate_hpet(void)
 	uint64_t h0 = 0, h1 = 0, t0, t1, ns;
 
 	t0 = tsc_hpet_pair(&h0);
-	while (hpet_read() - h0 < ticks)
+	while (hpet_ticks_between(h0, hpet_read()) < ticks)
 		arch_cpu_relax();
 	t1 = tsc_hpet_pair(&h1);
-	ns = (h1 - h0) * period / 1000000;
+	ns = hpet_ticks_between(h0, h1) * period / 1000000;
 	return ns ? (t1 - t0) * NSEC_PER_SEC / ns : 0;
 }
 

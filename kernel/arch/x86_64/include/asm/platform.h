@@ -37,6 +37,7 @@ int hpet_init(void);			/* 0, or -ENODEV */
 bool hpet_present(void);
 uint64_t hpet_read(void);		/* main counter */
 uint64_t hpet_period_fs(void);		/* femtoseconds per tick */
+uint64_t hpet_ticks_between(uint64_t a, uint64_t b);
 
 /* pit.c: waits ~ms using PIT channel 2; returns TSC ticks elapsed */
 uint64_t pit_measure_tsc(unsigned ms);
