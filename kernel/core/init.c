@@ -27,6 +27,8 @@ void kernel_main_continue(uint64_t entry_tsc)
 	pr_info("Aegis ready (%llu us since kernel entry)\n",
 		(unsigned long long)time_ns() / 1000);
 	crashtest_maybe();
+	if (cmdline_has(boot_info.cmdline, "poweroff_after_boot"))
+		arch_poweroff();
 	if (kernel_test_mode) {
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		ktest_run_all(filter);

@@ -19,6 +19,7 @@
 #include <asm/cpu.h>
 
 enum boot_mode boot_mode = BOOT_NORMAL;
+uint64_t boot_tsc;
 
 /* Early boot: the boot page tables map the first 4 GiB at the direct-map base. */
 static const void *early_phys_to_ptr(paddr_t pa, size_t len)
@@ -91,7 +92,7 @@ static void report_boot_info(void)
 
 void kmain(uint32_t magic, paddr_t info)
 {
-	uint64_t entry_tsc = rdtsc();
+	uint64_t entry_tsc = boot_tsc = rdtsc();
 
 	arch_percpu_early();	/* this_cpu() works from here on: locks use it */
 	uart_init();

@@ -21,6 +21,7 @@ uint64_t tsc_to_ns(uint64_t tsc_delta);
 uint64_t time_realtime_offset_ns(void);	/* wall clock = time_ns() + this (from RTC) */
 void time_set_realtime_ns(uint64_t wall_ns);
 extern uint64_t tsc_hz;
+extern uint64_t boot_tsc;		/* rdtsc() first thing in kmain */
 
 struct timer {
 	uint64_t deadline;		/* time_ns() value */
