@@ -11,7 +11,7 @@ export QEMU_ACCEL := $(ACCEL)
 KCC := gcc
 KLD := ld
 KCFLAGS := -std=gnu11 -ffreestanding -fno-stack-protector -fno-pic -fno-pie \
-	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer \
+	-mcmodel=kernel -mno-red-zone -mgeneral-regs-only -fno-omit-frame-pointer -mno-omit-leaf-frame-pointer -fno-optimize-sibling-calls \
 	-fno-asynchronous-unwind-tables -fno-strict-aliasing -fno-common \
 	-O2 -g -Wall -Wextra -Wno-unused-parameter -Werror=implicit-function-declaration \
 	-Werror=incompatible-pointer-types -Werror=return-type \
@@ -104,5 +104,8 @@ clean:
 	rm -rf $(B)
 
 FORCE:
+
+# flags changes rebuild everything
+$(KOBJS): Makefile
 
 -include $(KOBJS:.o=.d)
