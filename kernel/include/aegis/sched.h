@@ -12,6 +12,7 @@
 #include <aegis/list.h>
 #include <aegis/percpu.h>
 #include <aegis/spinlock.h>
+#include <aegis/thread_user.h>
 #include <aegis/types.h>
 
 enum task_state {
@@ -46,7 +47,7 @@ struct task {
 	bool joinable;
 	struct wait_queue *join_wq;	/* woken when the thread exits */
 	struct process *proc;		/* owning process; NULL for kernel threads */
-	void *arch;			/* per-arch state (FPU area, fs base) */
+	struct thread_user user;	/* Linux-ABI thread state (user tasks) */
 	int wake_reason;		/* why a sleep ended (0, or -EINTR, -ETIMEDOUT) */
 };
 

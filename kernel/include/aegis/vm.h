@@ -1,0 +1,77 @@
+/*
+ * vm.h - user address spaces (kernel/vm/).
+ *
+ * A struct mm_space is a page-table root plus the VM areas (VMAs) that say what
+ * each range of the lower half is: anonymous or file-backed, private or shared,
+ * with which protection.  Pages are filled on demand by the fault handler: zero
+ * pages, file pages, copy-on-write copies after fork.
+ *
+ * Every function taking an mm locks it itself (mm->lock, a mutex: faults may sleep).
+ */
+#ifndef AEGIS_VM_H
+#define AEGIS_VM_H
+
+#include <aegis/types.h>
+
+struct mm_space;
+struct file;
+struct trap_frame;
+
+#define PROT_NONE	0x0
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+#define MAP_SHARED	0x01
+#define MAP_PRIVATE	0x02
+#define MAP_SHARED_VALIDATE 0x03
+#define MAP_TYPE	0x0f
+#define MAP_FIXED	0x10
+#define MAP_ANONYMOUS	0x20
+#define MAP_GROWSDOWN	0x0100
+#define MAP_DENYWRITE	0x0800
+#define MAP_EXECUTABLE	0x1000
+#define MAP_LOCKED	0x2000
+#define MAP_NORESERVE	0x4000
+#define MAP_POPULATE	0x8000
+#define MAP_NONBLOCK	0x10000
+#define MAP_STACK	0x20000
+#define MAP_HUGETLB	0x40000
+#define MAP_FIXED_NOREPLACE 0x100000
+
+/* Lifetime. */
+struct mm_space *vm_create(void);			/* empty; NULL on OOM */
+struct mm_space *vm_clone(struct mm_space *src);	/* fork: COW copy; NULL on OOM */
+void vm_get(struct mm_space *mm);
+void vm_put(struct mm_space *mm);			/* last put frees everything */
+void vm_activate(struct mm_space *mm);			/* load its page tables (CR3) */
+
+/*
+ * Mapping, as mmap(2) does it, for exec and for sys_mmap: addr is a hint unless
+ * MAP_FIXED/MAP_FIXED_NOREPLACE; file may be NULL (anonymous).  Returns the
+ * address or -errno.
+ */
+long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
+	     struct file *file, uint64_t offset);
+int vm_munmap(struct mm_space *mm, vaddr_t addr, size_t len);
+/* Sets the program break's start (exec, after the last segment). */
+void vm_set_brk_start(struct mm_space *mm, vaddr_t start);
+/* Top-down placement starts below this (exec sets it under the stack). */
+void vm_set_mmap_base(struct mm_space *mm, vaddr_t base);
+/* Copies out/in through the page tables of mm (another process's, for /proc). */
+long vm_access(struct mm_space *mm, vaddr_t addr, void *buf, size_t len, bool write);
+
+/*
+ * Resolves a user-space fault at addr in the current process.  err is the x86
+ * page-fault error code.  Returns 0 (mapped), -EFAULT (no VMA: SEGV_MAPERR),
+ * -EACCES (protection: SEGV_ACCERR), -EIO (SIGBUS: beyond the file's end),
+ * -ENOMEM (out of memory: the OOM killer has run).
+ */
+int vm_fault(struct mm_space *mm, vaddr_t addr, uint64_t err);
+
+/* Statistics for /proc. */
+size_t vm_rss_pages(struct mm_space *mm);
+size_t vm_total_pages(struct mm_space *mm);
+/* Writes /proc/<pid>/maps text into buf; returns the length. */
+size_t vm_format_maps(struct mm_space *mm, char *buf, size_t size);
+
+#endif
