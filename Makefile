@@ -22,6 +22,8 @@ KLDFLAGS := -n -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments 
 
 KSRCS := $(shell find kernel -name '*.c' -o -name '*.S' | LC_ALL=C sort)
 KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS))
+# Generated sources (not in the tree): the framebuffer console font, from kbd's PSF.
+KOBJS += $(B)/kernel/gen/font.c.o
 KERNEL := $(B)/kernel/aegis.elf
 
 USER_DIRS := $(patsubst %/Makefile,%,$(wildcard user/*/Makefile))
@@ -44,6 +46,13 @@ $(B)/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(KCC) $(KASFLAGS) -c $< -o $@
+
+$(B)/kernel/gen/font.c: tools/mkfont.py
+	@mkdir -p $(dir $@)
+	@echo "  GEN     $@"
+	@python3 tools/mkfont.py $@
+$(B)/kernel/gen/font.c.o: $(B)/kernel/gen/font.c
+	@$(KCC) $(KCFLAGS) -c $< -o $@
 
 # The commit in the banner; the file changes only when the commit does.
 $(B)/kernel/commit.txt: FORCE
