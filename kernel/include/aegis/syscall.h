@@ -27,7 +27,7 @@ extern const unsigned syscall_count;
 #define SYSCALL_VECTOR	0x100	/* trap_frame.vector of a frame made by SYSCALL */
 
 void syscall_init_cpu(void);		/* MSRs for SYSCALL/SYSRET */
-void syscall_dispatch(struct trap_frame *f);
+int syscall_dispatch(struct trap_frame *f);	/* nonzero: return by SYSRET */
 /* The user-mode registers of the current task (top of its kernel stack). */
 struct trap_frame *current_user_frame(void);
 
