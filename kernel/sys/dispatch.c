@@ -13,10 +13,7 @@
 #include <aegis/syscall.h>
 #include <asm/trap.h>
 
-long sys_ni_syscall(long a0, long a1, long a2, long a3, long a4, long a5)
-{
-	return -ENOSYS;
-}
+long sys_ni_syscall(long a0, long a1, long a2, long a3, long a4, long a5);
 
 bool arch_can_sysret(const struct trap_frame *f);
 void strace_enter(struct trap_frame *f, unsigned nr);
