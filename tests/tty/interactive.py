@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""interactive.py QEMU_SH INITRD LOG - drives the shell on Aegis' serial console
+through a pty, as a person at a terminal would (see run.sh).  Prints one
+PASS/FAIL/SKIP line per case; everything the guest printed goes to LOG."""
+import os, pty, re, select, signal, sys, time
+
+qemu, initrd, logpath = sys.argv[1:4]
+CASES = ["tty_line_editing", "tty_ctrl_c", "tty_ctrl_z_fg"]
+PROMPT = re.compile(rb"[#$] $")
+BOOT_TIMEOUT = int(os.environ.get("TTY_BOOT_TIMEOUT", "90"))
+log = open(logpath, "wb")
+
+
+class Guest:
+    def __init__(self):
+        self.pid, self.fd = pty.fork()
+        if self.pid == 0:
+            os.execv(qemu, [qemu, "--initrd", initrd, "--timeout", "300",
+                            "--append", "console=ttyS0"])
+        self.buf = b""
+
+    def read_until(self, pattern, timeout):
+        """Reads until the text since the last call matches; returns the match."""
+        end = time.time() + timeout
+        while True:
+            m = re.search(pattern, self.buf)
+            if m:
+                rest = self.buf[m.end():]
+                got, self.buf = self.buf[:m.end()], rest
+                return got
+            left = end - time.time()
+            if left <= 0:
+                return None
+            r, _, _ = select.select([self.fd], [], [], left)
+            if not r:
+                continue
+            try:
+                data = os.read(self.fd, 4096)
+            except OSError:
+                return None
+            if not data:
+                return None
+            log.write(data)
+            log.flush()
+            self.buf += data
+
+    def send(self, s, pause=0.05):
+        # byte by byte, as typed, so the kernel's line discipline sees keystrokes
+        for ch in s.encode() if isinstance(s, str) else s:
+            os.write(self.fd, bytes([ch]))
+            time.sleep(pause)
+
+    def prompt(self, timeout=15):
+        return self.read_until(PROMPT, timeout) is not None
+
+    def stop(self):
+        try:
+            os.kill(self.pid, signal.SIGTERM)
+            os.waitpid(self.pid, 0)
+        except OSError:
+            pass
+
+
+def main():
+    g = Guest()
+    try:
+        if not g.read_until(rb"Aegis ready", 60):
+            for c in CASES:
+                print("SKIP %s (the kernel did not boot; log %s)" % (c, logpath))
+            return
+        if not g.prompt(BOOT_TIMEOUT):
+            for c in CASES:
+                print("SKIP %s (the kernel cannot run /init with a shell yet: no prompt "
+                      "within %d s; log %s)" % (c, BOOT_TIMEOUT, logpath))
+            return
+        results = {}
+        # line editing: ^? erases a character, ^U the line, ^W a word
+        g.send("echo abX\x7fc\r")
+        results["tty_line_editing"] = g.read_until(rb"\r\nabc\r\n", 10) is not None and g.prompt()
+        g.send("echo nope\x15echo one two\x17three\r")
+        ok = g.read_until(rb"\r\none three\r\n", 10) is not None and g.prompt()
+        results["tty_line_editing"] = results["tty_line_editing"] and ok
+        # ^C interrupts the foreground job and the shell comes back
+        g.send("sleep 100\r")
+        time.sleep(1.5)
+        g.send("\x03")
+        ok = g.read_until(rb"\^C", 5) is not None and g.prompt(10)
+        g.send("echo st=$?\r")
+        results["tty_ctrl_c"] = ok and g.read_until(rb"st=130", 10) is not None and g.prompt()
+        # ^Z stops the job, fg continues it to the end
+        g.send("sleep 3; echo slept\r")
+        time.sleep(1)
+        g.send("\x1a")
+        ok = g.read_until(rb"(?i)stopped", 5) is not None and g.prompt(10)
+        g.send("fg\r")
+        ok = ok and g.read_until(rb"slept", 15) is not None and g.prompt()
+        g.send("echo st=$?\r")
+        results["tty_ctrl_z_fg"] = ok and g.read_until(rb"st=0", 10) is not None
+        for c in CASES:
+            print("%s %s%s" % ("PASS" if results.get(c) else "FAIL", c,
+                               "" if results.get(c) else " (log %s)" % logpath))
+    finally:
+        g.stop()
+
+
+main()
