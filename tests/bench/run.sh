@@ -91,10 +91,11 @@ sleep 30
 EOF2
 printf '#!/bin/sh\necho "kernel: no init found"\nsleep 60\n' > "$T/fake-hang.sh"
 printf '#!/bin/sh\necho BENCH_INIT\necho "BENCH getpid 1 ns"\nexit 1\n' > "$T/fake-exit.sh"
+printf '#!/bin/sh\necho BENCH_INIT\necho "BENCH getpid 1 ns"\nsleep 60\n' > "$T/fake-stall.sh"
 chmod +x "$T"/fake-*.sh
 boot() { # name, init timeout, then the fake
 	python3 tools/bench/boot.py --name "$1" --log "$T/$1.log" --out "$T/$1.json" \
-		--timeout 20 --init-timeout "$2" -- "$3" 2> /dev/null
+		--timeout 20 --init-timeout "$2" --idle-timeout 2 -- "$3" 2> /dev/null
 }
 jget() { python3 -c "import json,sys; print(eval(sys.argv[2], {}, json.load(open(sys.argv[1]))))" "$@"; }
 start=$(date +%s)
@@ -104,6 +105,8 @@ boot hang 2 "$T/fake-hang.sh"
 check boot-hang test "$(jget "$T/hang.json" "status, len(results)")" = "('no-init', 0)"
 boot exit 10 "$T/fake-exit.sh"
 check boot-exit test "$(jget "$T/exit.json" "status, results['getpid']['value']")" = "('exited', '1')"
+boot stall 10 "$T/fake-stall.sh"
+check boot-stall test "$(jget "$T/stall.json" "status, results['getpid']['value']")" = "('stalled', '1')"
 check boot-no-hang test $(($(date +%s) - start)) -lt 40
 
 # The initramfs.

@@ -8,7 +8,8 @@ Every console line is time-stamped on the host as it arrives. The run ends at th
 init's "BENCH_END" line (QEMU then gets a few seconds to power off), when QEMU exits,
 or at a timeout: --init-timeout if no "BENCH_INIT" line came by then (a kernel that
 cannot start /init), --timeout for the whole run. QEMU is always killed at the end, so
-the harness never hangs. Result lines are "BENCH name value unit" anywhere in a line,
+the harness never hangs. After the first line, --idle-timeout ends a run that has
+printed nothing for that long (a kernel stuck in one test). Result lines are "BENCH name value unit" anywhere in a line,
 so kernel messages on the same serial line do not confuse the parser.
 """
 import argparse
@@ -35,7 +36,7 @@ def parse_line(line, out):
             "ascii", "replace")
 
 
-def run(cmd, log, timeout, init_timeout, end_grace=15.0):
+def run(cmd, log, timeout, init_timeout, idle_timeout=300.0, end_grace=15.0):
     out = {"status": "timeout", "results": {}, "wall_to_init_s": None,
            "wall_total_s": None, "exit_code": None}
     start = time.monotonic()
@@ -47,8 +48,12 @@ def run(cmd, log, timeout, init_timeout, end_grace=15.0):
     deadline = start + init_timeout
     seen_init = ended = False
     eof = False
+    last = start
     while not eof:
         now = time.monotonic()
+        if seen_init and not ended and now - last >= idle_timeout:
+            out["status"] = "stalled"
+            break
         if now >= deadline:
             if ended:
                 out["status"] = "ok"
@@ -64,7 +69,8 @@ def run(cmd, log, timeout, init_timeout, end_grace=15.0):
             while b"\n" in buf:
                 line, buf = buf.split(b"\n", 1)
                 line = line.rstrip(b"\r")
-                t = time.monotonic() - start
+                last = time.monotonic()
+                t = last - start
                 log.write(b"[%9.3f] %s\n" % (t, line))
                 log.flush()
                 if not seen_init and b"BENCH_INIT" in line:
@@ -99,11 +105,12 @@ def main():
     ap.add_argument("--out", required=True)
     ap.add_argument("--timeout", type=float, default=1200)
     ap.add_argument("--init-timeout", type=float, default=120)
+    ap.add_argument("--idle-timeout", type=float, default=300)
     ap.add_argument("cmd", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd and a.cmd[0] == "--" else a.cmd
     with open(a.log, "wb") as log:
-        out = run(cmd, log, a.timeout, a.init_timeout)
+        out = run(cmd, log, a.timeout, a.init_timeout, a.idle_timeout)
     out["name"] = a.name
     out["qemu_cmdline"] = cmd
     with open(a.out, "w") as f:

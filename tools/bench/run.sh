@@ -10,6 +10,7 @@
 #   BENCH_LINUX_KERNEL  default the newest /boot/vmlinuz-*
 #   BENCH_TIMEOUT       wall seconds for a whole run (default 1800)
 #   BENCH_INIT_TIMEOUT  wall seconds until the init's first line (default 90)
+#   BENCH_IDLE_TIMEOUT  wall seconds without output that end a run (default 300)
 #   BENCH_QUICK=1, BENCH_ROUNDS=N   passed to the bench through the initramfs
 # Outputs in $BUILD/bench/: <kernel>-<mode>.log (console, host time-stamped),
 # <kernel>-<mode>.json, results-<date>-<mode>.json and latest-<mode>.json (the record
@@ -21,6 +22,7 @@ SMP=${BENCH_SMP:-1}
 KERNELS=${BENCH_KERNELS:-aegis linux}
 TIMEOUT=${BENCH_TIMEOUT:-1800}
 INIT_TIMEOUT=${BENCH_INIT_TIMEOUT:-90}
+IDLE_TIMEOUT=${BENCH_IDLE_TIMEOUT:-300}
 HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=$BUILD/bench
 
@@ -56,7 +58,8 @@ for k in $KERNELS; do
 	echo "bench: booting $k ($kernel), mode $MODE, $SMP vCPU" >&2
 	# shellcheck disable=SC2086 # ACCEL is a list of words
 	python3 "$HERE/boot.py" --name "$k" --log "$OUT/$k-$MODE.log" --out "$json" \
-		--timeout "$TIMEOUT" --init-timeout "$INIT_TIMEOUT" -- \
+		--timeout "$TIMEOUT" --init-timeout "$INIT_TIMEOUT" \
+		--idle-timeout "$IDLE_TIMEOUT" -- \
 		qemu-system-x86_64 -machine q35 -cpu max -m 512M -smp "$SMP" \
 		-nographic -no-reboot -serial stdio -monitor none $ACCEL \
 		-kernel "$kernel" -initrd "$cpio" -append "$append"

@@ -13,6 +13,8 @@ import argparse
 import datetime
 import json
 import os
+import platform
+import subprocess
 import sys
 
 MODES = {
@@ -95,7 +97,8 @@ def status_note(name, run):
     if st == "missing":
         return "%s: n/a, no kernel at %s" % (name, run.get("kernel") or "?")
     why = {"no-init": "never reached /init", "timeout": "timed out",
-           "exited": "QEMU exited before the end marker"}.get(st, st)
+           "exited": "QEMU exited before the end marker",
+           "stalled": "stalled (no output for the idle timeout)"}.get(st, st)
     return "%s: n/a, %s after %.0f s wall (%d results)" % (
         name, why, run.get("wall_total_s") or 0, len(run.get("results", {})))
 
@@ -130,6 +133,15 @@ def render(rows, runs, mode, smp, markdown=False):
     return "\n".join(lines) + "\n"
 
 
+def qemu_version():
+    try:
+        out = subprocess.run(["qemu-system-x86_64", "--version"], capture_output=True,
+                             text=True, timeout=10).stdout
+        return out.splitlines()[0] if out else None
+    except (OSError, subprocess.SubprocessError):
+        return None
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--mode", default="icount")
@@ -150,6 +162,8 @@ def main():
             "commit": a.commit,
             "mode": a.mode,
             "smp": a.smp,
+            "host": platform.platform(),
+            "qemu": qemu_version(),
             "table": [{"test": n, "unit": u, "aegis": v.get("aegis"),
                        "linux": v.get("linux"),
                        "ratio": ratio(v.get("aegis"), v.get("linux"))}
