@@ -13,6 +13,7 @@ printed nothing for that long (a kernel stuck in one test). Result lines are "BE
 so kernel messages on the same serial line do not confuse the parser.
 """
 import argparse
+import datetime
 import json
 import os
 import re
@@ -112,6 +113,8 @@ def main():
     with open(a.log, "wb") as log:
         out = run(cmd, log, a.timeout, a.init_timeout, a.idle_timeout)
     out["name"] = a.name
+    out["date"] = datetime.datetime.now(datetime.timezone.utc).strftime(
+        "%Y-%m-%dT%H:%M:%SZ")
     out["qemu_cmdline"] = cmd
     with open(a.out, "w") as f:
         json.dump(out, f, indent=1)

@@ -5,7 +5,8 @@
 #   BUILD               absolute build directory (default ./build)
 #   BENCH_MODE          icount (default: TCG -icount shift=0,sleep=off), wall (TCG), kvm
 #   BENCH_SMP           vCPUs (default 1)
-#   BENCH_KERNELS       which kernels to boot, in order (default "aegis linux")
+#   BENCH_KERNELS       which kernels to boot, in order (default "aegis linux"); the
+#                       table takes the other kernel from its last run in this mode
 #   BENCH_AEGIS_KERNEL  default $BUILD/kernel/aegis.elf
 #   BENCH_LINUX_KERNEL  default the newest /boot/vmlinuz-*
 #   BENCH_TIMEOUT       wall seconds for a whole run (default 1800)

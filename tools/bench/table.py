@@ -92,15 +92,17 @@ def status_note(name, run):
         return "%s: not run" % name
     st = run.get("status")
     if st == "ok":
-        return "%s: ok (%s), %.0f s wall" % (name, run.get("guest_kernel") or "?",
-                                            run.get("wall_total_s") or 0)
+        return "%s: ok (%s), %.0f s wall, run %s" % (
+            name, run.get("guest_kernel") or "?", run.get("wall_total_s") or 0,
+            run.get("date") or "?")
     if st == "missing":
         return "%s: n/a, no kernel at %s" % (name, run.get("kernel") or "?")
     why = {"no-init": "never reached /init", "timeout": "timed out",
            "exited": "QEMU exited before the end marker",
            "stalled": "stalled (no output for the idle timeout)"}.get(st, st)
-    return "%s: n/a, %s after %.0f s wall (%d results)" % (
-        name, why, run.get("wall_total_s") or 0, len(run.get("results", {})))
+    return "%s: n/a, %s after %.0f s wall (%d results), run %s" % (
+        name, why, run.get("wall_total_s") or 0, len(run.get("results", {})),
+        run.get("date") or "?")
 
 
 def render(rows, runs, mode, smp, markdown=False):
