@@ -18,7 +18,7 @@ import subprocess
 import sys
 
 MODES = {
-    "icount": "TCG -icount shift=0,sleep=off: 1 ns = 1 guest instruction, deterministic",
+    "icount": "TCG -icount shift=0,sleep=off: 1 ns = 1 guest instruction",
     "wall": "TCG on wall-clock time",
     "kvm": "KVM",
 }
