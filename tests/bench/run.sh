@@ -43,6 +43,16 @@ check bench-host-core awk '$2 == "getpid" || $2 == "fork_exit_wait" || $2 == "pi
 check bench-clocks sh -c "'$BENCH' -c | grep -c '^boot_\(tsc\|monotonic\|boottime\) [0-9]' | grep -qx 3"
 check bench-select sh -c "'$BENCH' getpid | grep -q '^getpid [0-9.]* ns\$' && test \$('$BENCH' getpid | wc -l) = 1"
 
+# A test that cannot run says n/a and the others go on.
+errs() {
+	BENCH_TRUE=/nonexistent BENCH_TMPDIR=/nonexistent "$BENCH" vfork_exec_wait stat getpid > "$T/errs.txt" 2> /dev/null
+	cat "$T/errs.txt"
+	sed -n 1p "$T/errs.txt" | grep -q '^getpid [0-9.]* ns$' &&
+		sed -n 2p "$T/errs.txt" | grep -qx 'stat n/a failed' &&
+		sed -n 3p "$T/errs.txt" | grep -qx 'vfork_exec_wait n/a failed'
+}
+check bench-errors errs
+
 # The table: ratios, n/a, the missing kernel and the boot row.
 cat > "$T/linux.json" <<'JSON'
 {"name": "linux", "status": "ok", "guest_kernel": "Linux 6.1", "wall_to_init_s": 5.0,

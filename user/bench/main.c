@@ -35,7 +35,7 @@ static int rounds = 7;
 
 int64_t now_ns(void)
 {
-	struct timespec ts;
+	struct timespec ts = { 0, 0 };
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
@@ -268,11 +268,18 @@ int main(int argc, char **argv)
 		}
 	}
 	signal(SIGPIPE, SIG_IGN);
+	struct timespec ts;
+	int no_clock = clock_gettime(CLOCK_MONOTONIC, &ts) < 0 ? errno : 0;
+
 	for (int g = 0; groups[g]; g++) {
 		for (const struct bench_test *t = groups[g]; t->name; t++) {
 			if (list)
 				printf("%s\n", t->name);
-			else if (selected(t->name, argc - optind, argv + optind))
+			else if (!selected(t->name, argc - optind, argv + optind))
+				continue;
+			else if (no_clock)
+				emit_error(t->name, no_clock); /* nothing can be timed */
+			else
 				run_isolated(t);
 		}
 	}
