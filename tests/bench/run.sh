@@ -53,6 +53,37 @@ errs() {
 }
 check bench-errors errs
 
+# A syscall the kernel lacks (socketpair failing with ENOSYS under seccomp) gives
+# "n/a unsupported".
+enosys() {
+	python3 - "$BENCH" > "$T/enosys.txt" 2> /dev/null <<'PY'
+import ctypes, os, platform, struct, sys
+if platform.machine() != "x86_64":
+    sys.exit(3)
+libc = ctypes.CDLL(None, use_errno=True)
+libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
+insns = [(0x20, 0, 0, 0),                  # ld [nr]
+         (0x15, 0, 1, 53),                 # jeq socketpair
+         (0x06, 0, 0, 0x00050000 | 38),    # ret ERRNO(ENOSYS)
+         (0x06, 0, 0, 0x7fff0000)]         # ret ALLOW
+buf = ctypes.create_string_buffer(b"".join(struct.pack("HBBI", *i) for i in insns))
+prog = struct.pack("HxxxxxxQ", len(insns), ctypes.addressof(buf))
+pbuf = ctypes.create_string_buffer(prog)
+if libc.prctl(38, 1, 0, 0, 0) or libc.prctl(22, 2, ctypes.addressof(pbuf), 0, 0):
+    sys.exit(3)
+os.execv(sys.argv[1], [sys.argv[1], "getpid", "unix_pingpong"])
+PY
+	rc=$?
+	[ $rc = 3 ] && { echo "SKIP bench-unsupported no seccomp here"; return 0; }
+	cat "$T/enosys.txt"
+	if sed -n 2p "$T/enosys.txt" | grep -qx 'unix_pingpong n/a unsupported'; then
+		pass bench-unsupported
+	else
+		fail bench-unsupported "$(sed -n 2p "$T/enosys.txt")"
+	fi
+}
+enosys
+
 # The table: ratios, n/a, the missing kernel and the boot row.
 cat > "$T/linux.json" <<'JSON'
 {"name": "linux", "status": "ok", "guest_kernel": "Linux 6.1", "wall_to_init_s": 5.0,
