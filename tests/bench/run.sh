@@ -48,8 +48,8 @@ errs() {
 	BENCH_TRUE=/nonexistent BENCH_TMPDIR=/nonexistent "$BENCH" vfork_exec_wait stat getpid > "$T/errs.txt" 2> /dev/null
 	cat "$T/errs.txt"
 	sed -n 1p "$T/errs.txt" | grep -q '^getpid [0-9.]* ns$' &&
-		sed -n 2p "$T/errs.txt" | grep -qx 'stat n/a failed' &&
-		sed -n 3p "$T/errs.txt" | grep -qx 'vfork_exec_wait n/a failed'
+		sed -n 2p "$T/errs.txt" | grep -qx 'vfork_exec_wait n/a failed' &&
+		sed -n 3p "$T/errs.txt" | grep -qx 'stat n/a failed'
 }
 check bench-errors errs
 
