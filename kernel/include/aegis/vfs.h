@@ -18,6 +18,8 @@ struct process;
 struct file *vfs_open(const char *path, int flags, int mode);	/* ERR_PTR on error */
 void file_get(struct file *f);
 void file_put(struct file *f);
+/* The open file behind descriptor fd of the current process, referenced; NULL if bad. */
+struct file *fget(int fd);
 ssize_t vfs_read_at(struct file *f, void *kbuf, size_t n, uint64_t off);
 /* -EACCES unless f is a regular file the current credentials may execute. */
 int vfs_check_exec(struct file *f);
