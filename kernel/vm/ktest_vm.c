@@ -231,3 +231,21 @@ KTEST(vm_brk_and_maps)
 	KT_ASSERT(!vma_find(&mm->vmas, BASE + 2 * PAGE_SIZE));
 	vm_put(mm);
 }
+
+KTEST(vm_mremap_fixed_below)
+{
+	struct mm_space *mm = vm_create();
+	uint32_t v = 0;
+
+	/* the target lies inside the same VMA, below the moved part */
+	vm_mmap(mm, BASE, 10 * PAGE_SIZE, RW, ANON, NULL, 0);
+	vm_access(mm, BASE + 5 * PAGE_SIZE, &(uint32_t){ 0x5555 }, 4, true);
+	KT_ASSERT_EQ(vm_mremap(mm, BASE + 5 * PAGE_SIZE, 2 * PAGE_SIZE, 2 * PAGE_SIZE, 3, BASE),
+		     BASE);
+	vm_access(mm, BASE, &v, 4, false);
+	KT_ASSERT_EQ(v, 0x5555);
+	KT_ASSERT(!vma_find(&mm->vmas, BASE + 5 * PAGE_SIZE));
+	KT_ASSERT_EQ(vm_total_pages(mm), 8);
+	KT_ASSERT_EQ(vm_mremap(mm, BASE, PAGE_SIZE, PAGE_SIZE, 2, BASE), -EINVAL);
+	vm_put(mm);
+}

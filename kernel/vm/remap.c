@@ -63,6 +63,7 @@ static long mremap_locked(struct mm_space *mm, vaddr_t old, size_t old_len, size
 			return -EINVAL;
 		if (vm_munmap_locked(mm, new_addr, new_addr + new_len))
 			return -ENOMEM;
+		v = vma_find(&mm->vmas, old);	/* the unmap may have split v */
 		return move_mapping(mm, v, old, old_len, new_addr, new_len);
 	}
 	if (new_len <= old_len) {
