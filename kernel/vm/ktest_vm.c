@@ -215,7 +215,7 @@ KTEST(vm_brk_and_maps)
 
 	vm_mmap(mm, BASE, PAGE_SIZE, PROT_READ | PROT_EXEC, ANON, NULL, 0);
 	vm_set_brk_start(mm, BASE + PAGE_SIZE + 0x10);
-	KT_ASSERT_EQ(vm_brk(mm, 0), BASE + PAGE_SIZE + 0x10);
+	KT_ASSERT_EQ(vm_brk(mm, 0), BASE + 2 * PAGE_SIZE);
 	KT_ASSERT_EQ(vm_brk(mm, BASE + 3 * PAGE_SIZE), BASE + 3 * PAGE_SIZE);
 	KT_ASSERT_EQ(vm_access(mm, BASE + 3 * PAGE_SIZE - 4, buf, 4, false), 4);
 	vm_mmap(mm, 0x7ff000000000, PAGE_SIZE, RW, ANON | MAP_GROWSDOWN, NULL, 0);
@@ -227,7 +227,9 @@ KTEST(vm_brk_and_maps)
 	if (ctx->failures)
 		printk(LOG_ERR, "maps:\n%s", buf);
 	KT_ASSERT_EQ(vm_brk(mm, BASE), BASE + 3 * PAGE_SIZE);
-	KT_ASSERT_EQ(vm_brk(mm, BASE + PAGE_SIZE + 0x10), BASE + PAGE_SIZE + 0x10);
+	KT_ASSERT_EQ(vm_brk(mm, BASE + 2 * PAGE_SIZE + 0x10), BASE + 2 * PAGE_SIZE + 0x10);
+	KT_ASSERT(vma_find(&mm->vmas, BASE + 2 * PAGE_SIZE));
+	KT_ASSERT_EQ(vm_brk(mm, BASE + 2 * PAGE_SIZE), BASE + 2 * PAGE_SIZE);
 	KT_ASSERT(!vma_find(&mm->vmas, BASE + 2 * PAGE_SIZE));
 	vm_put(mm);
 }

@@ -241,7 +241,8 @@ int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot)
 void vm_set_brk_start(struct mm_space *mm, vaddr_t start)
 {
 	mutex_lock(&mm->lock);
-	mm->brk_start = mm->brk = start;
+	/* Linux page-aligns the initial break: the bss tail page is not heap */
+	mm->brk_start = mm->brk = ALIGN_UP(start, PAGE_SIZE);
 	mutex_unlock(&mm->lock);
 }
 

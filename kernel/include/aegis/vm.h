@@ -74,7 +74,7 @@ bool vm_range_mapped(struct mm_space *mm, vaddr_t addr, size_t len);
  * file page of a segment.  0 or -EFAULT/-ENOMEM.
  */
 int vm_zero_range(struct mm_space *mm, vaddr_t start, vaddr_t end);
-/* Sets the program break's start (exec, after the last segment). */
+/* Sets the program break's start (exec: the end of the bss; rounded up to a page). */
 void vm_set_brk_start(struct mm_space *mm, vaddr_t start);
 /* Top-down placement starts below this (exec sets it under the stack). */
 void vm_set_mmap_base(struct mm_space *mm, vaddr_t base);
