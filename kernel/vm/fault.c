@@ -20,6 +20,8 @@
 #define PF_PRESENT	0x1
 #define PF_WRITE	0x2
 #define PF_INSTR	0x10
+#define STACK_DEFAULT_MAX (8ul << 20)
+#define STACK_GUARD_GAP	(256 * PAGE_SIZE)
 
 static bool access_ok(const struct vma *v, bool write, bool exec)
 {
@@ -95,13 +97,47 @@ static int fault_in(struct mm_space *mm, const struct vma *v, vaddr_t va, bool w
 	return 0;
 }
 
+/* RLIMIT_STACK of the process owning mm if it is the current one, else 8 MiB. */
+static uint64_t stack_limit(struct mm_space *mm)
+{
+	struct task *t = current_task();
+
+	if (t && t->proc && t->proc->mm == mm)
+		return t->proc->rlim[RLIMIT_STACK].cur;
+	return STACK_DEFAULT_MAX;
+}
+
+/*
+ * A fault just below a MAP_GROWSDOWN VMA extends it down to the faulting page,
+ * within the stack limit and keeping a guard gap above the next VMA below (as
+ * Linux's stack_guard_gap).  Returns the grown VMA or NULL.
+ */
+static struct vma *grow_stack(struct mm_space *mm, vaddr_t addr)
+{
+	size_t i = vma_lower_bound(&mm->vmas, addr);
+	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
+	struct vma *v;
+
+	if (i >= mm->vmas.n)
+		return NULL;
+	v = mm->vmas.v[i];
+	if (!(v->flags & MAP_GROWSDOWN) || v->file || v->end - va > stack_limit(mm))
+		return NULL;
+	if (va < STACK_GUARD_GAP ||
+	    (i > 0 && mm->vmas.v[i - 1]->end > va - STACK_GUARD_GAP))
+		return NULL;
+	mm->total += (v->start - va) >> PAGE_SHIFT;
+	v->start = va;
+	return v;
+}
+
 int vm_fault_locked(struct mm_space *mm, vaddr_t addr, bool write, bool exec, bool force)
 {
 	struct vma *v = vma_find(&mm->vmas, addr);
 	vaddr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	pte_t *pte;
 
-	if (!v)
+	if (!v && !(v = grow_stack(mm, addr)))
 		return -EFAULT;
 	if (!force && !access_ok(v, write, exec))
 		return -EACCES;

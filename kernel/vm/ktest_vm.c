@@ -251,3 +251,20 @@ KTEST(vm_mremap_fixed_below)
 	KT_ASSERT_EQ(vm_mremap(mm, BASE, PAGE_SIZE, PAGE_SIZE, 2, BASE), -EINVAL);
 	vm_put(mm);
 }
+
+KTEST(vm_stack_grows)
+{
+	struct mm_space *mm = vm_create();
+	vaddr_t top = 0x7ff000000000;
+
+	vm_mmap(mm, top - PAGE_SIZE, PAGE_SIZE, RW, ANON | MAP_GROWSDOWN, NULL, 0);
+	KT_ASSERT_EQ(vm_fault(mm, top - 3 * PAGE_SIZE + 8, PF_W), 0);
+	KT_ASSERT_EQ(mm->vmas.n, 1);
+	KT_ASSERT_EQ(vma_at(mm, 0)->start, top - 3 * PAGE_SIZE);
+	KT_ASSERT_EQ(vm_total_pages(mm), 3);
+	KT_ASSERT_EQ(vm_fault(mm, top - (9ul << 20), PF_W), -EFAULT);
+	/* a mapping just below leaves no room for the guard gap */
+	vm_mmap(mm, top - 4 * PAGE_SIZE - (1ul << 20), PAGE_SIZE, RW, ANON, NULL, 0);
+	KT_ASSERT_EQ(vm_fault(mm, top - 4 * PAGE_SIZE, PF_W), -EFAULT);
+	vm_put(mm);
+}

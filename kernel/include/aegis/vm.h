@@ -40,7 +40,8 @@ struct trap_frame;
 
 /*
  * Lifetime.  Exec should map the main stack with MAP_GROWSDOWN: /proc/<pid>/maps
- * labels such VMAs [stack] (the area does not grow yet).
+ * labels such VMAs [stack], and a fault below one grows it (up to
+ * RLIMIT_STACK, keeping a 1 MiB gap above the mapping below).
  */
 struct mm_space *vm_create(void);			/* empty; NULL on OOM */
 struct mm_space *vm_clone(struct mm_space *src);	/* fork: COW copy; NULL on OOM */
