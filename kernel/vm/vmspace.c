@@ -208,9 +208,24 @@ long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	return r;
 }
 
+/* End of the mapped run that starts at start (start itself if unmapped). */
+static vaddr_t mapped_until(const struct vma_set *s, vaddr_t start, vaddr_t end)
+{
+	vaddr_t at = start;
+
+	for (size_t i = vma_lower_bound(s, start); i < s->n && at < end; i++) {
+		if (s->v[i]->start > at)
+			break;
+		at = s->v[i]->end;
+	}
+	return MIN(at, end);
+}
+
+/* Like Linux: changes the mapped run from addr and fails with -ENOMEM at a hole. */
 int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot)
 {
 	size_t first, last;
+	vaddr_t end;
 	int err = 0;
 
 	len = ALIGN_UP(len, PAGE_SIZE);
@@ -219,11 +234,10 @@ int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot)
 	if (!len)
 		return 0;
 	mutex_lock(&mm->lock);
-	if (!vma_range_covered(&mm->vmas, addr, addr + len))
+	end = mapped_until(&mm->vmas, addr, addr + len);
+	if (end < addr + len)
 		err = -ENOMEM;
-	else if (vma_isolate(&mm->vmas, addr, addr + len, &first, &last))
-		err = -ENOMEM;
-	else {
+	if (end > addr && vma_isolate(&mm->vmas, addr, end, &first, &last) == 0) {
 		for (size_t i = first; i < last; i++) {
 			mm->vmas.v[i]->prot = prot;
 			vm_protect_pages(mm, mm->vmas.v[i], mm->vmas.v[i]->start,
@@ -233,6 +247,8 @@ int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot)
 		for (size_t i = last + 1; i-- > first;)
 			if (i < mm->vmas.n)
 				vma_merge_at(&mm->vmas, i);
+	} else if (end > addr) {
+		err = -ENOMEM;
 	}
 	mutex_unlock(&mm->lock);
 	return err;
