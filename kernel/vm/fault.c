@@ -173,9 +173,16 @@ int mm_handle_page_fault(struct trap_frame *f, uint64_t addr)
 
 	if (addr >= USER_TOP || !p || !p->mm)
 		return -EFAULT;
-	if (f->rflags & RFLAGS_IF)
+	if (f->rflags & RFLAGS_IF) {
 		arch_irq_enable();	/* we may sleep on mm->lock */
-	r = vm_fault(p->mm, addr, f->error);
+		r = vm_fault(p->mm, addr, f->error);
+	} else {
+		/* a user copy with interrupts off must not sleep: fail it instead */
+		if (!mutex_trylock(&p->mm->lock))
+			return -EFAULT;
+		r = vm_fault_locked(p->mm, addr, f->error & PF_WRITE, f->error & PF_INSTR, false);
+		mutex_unlock(&p->mm->lock);
+	}
 	if (r == 0)
 		__atomic_fetch_add(&p->min_flt, 1, __ATOMIC_RELAXED);
 	return r;
