@@ -56,11 +56,14 @@ static int cow_break(struct mm_space *mm, const struct vma *v, vaddr_t va, pte_t
 /* The page that backs va before any write: zeroes or the file's bytes. */
 static int source_page(const struct vma *v, vaddr_t va, paddr_t *pa)
 {
+	int err;
+
 	if (!v->file) {
 		*pa = pmm_alloc_zeroed_page();
 		return *pa ? 0 : -ENOMEM;
 	}
-	return vfs_mmap_page(v->file, (v->offset + (va - v->start)) >> PAGE_SHIFT, pa);
+	err = vfs_mmap_page(v->file, (v->offset + (va - v->start)) >> PAGE_SHIFT, pa);
+	return err == -ENOMEM || err == 0 ? err : -EIO;	/* other errors: SIGBUS */
 }
 
 static int fault_in(struct mm_space *mm, const struct vma *v, vaddr_t va, bool write)

@@ -35,14 +35,22 @@ static struct mm_space *cur_mm(void)
 }
 
 /* Linux: the file must be readable; shared writable needs it open for writing. */
-static long check_file(struct file *f, int prot, int flags)
+static long check_file(struct file *f, int prot, int flags, unsigned long off)
 {
 	unsigned acc = file_flags(f) & O_ACCMODE;
+	paddr_t pa;
+	int err;
 
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && acc != O_RDWR)
 		return -EACCES;
 	if (acc == O_WRONLY)
 		return -EACCES;
+	/* files without mmap support fail now, as in Linux, not at the first touch */
+	err = vfs_mmap_page(f, off >> PAGE_SHIFT, &pa);
+	if (err == -ENODEV)
+		return -ENODEV;
+	if (!err)
+		page_put(pa);
 	return 0;
 }
 
@@ -71,7 +79,7 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, unsig
 		r = -EOPNOTSUPP;
 	else if ((flags & MAP_FIXED) && (addr & (PAGE_SIZE - 1)))
 		r = -EINVAL;
-	else if (f && (r = check_file(f, prot, flags)))
+	else if (f && (r = check_file(f, prot, flags, off)))
 		;
 	else
 		r = vm_mmap(mm, addr, len, prot,
