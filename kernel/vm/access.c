@@ -82,8 +82,8 @@ static void label(struct mm_space *mm, const struct vma *v, char *buf, size_t si
 	if (v->file) {
 		if (vfs_file_path(v->file, buf, size) < 0)
 			buf[0] = 0;
-	} else if (mm->brk_start && v->start >= ALIGN_DOWN(mm->brk_start, PAGE_SIZE) &&
-		   v->end <= ALIGN_UP(mm->brk, PAGE_SIZE)) {
+	} else if (mm->brk_start && v->start <= mm->brk && v->end >= mm->brk_start) {
+		/* Linux's rule: the VMA touches [start_brk, brk] (bss may merge in) */
 		snprintf(buf, size, "[heap]");
 	} else if (v->flags & MAP_GROWSDOWN) {
 		snprintf(buf, size, "[stack]");
