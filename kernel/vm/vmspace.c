@@ -221,6 +221,23 @@ static vaddr_t mapped_until(const struct vma_set *s, vaddr_t start, vaddr_t end)
 	return MIN(at, end);
 }
 
+/*
+ * A shared file mapping may become writable only if the file was opened for
+ * writing: stops end at the first VMA that may not (-EACCES, as Linux).
+ */
+static vaddr_t may_write_until(const struct vma_set *s, vaddr_t start, vaddr_t end, int *err)
+{
+	for (size_t i = vma_lower_bound(s, start); i < s->n && s->v[i]->start < end; i++) {
+		const struct vma *v = s->v[i];
+
+		if (v->file && vma_shared(v) && (file_flags(v->file) & 3) != 2 /* O_RDWR */) {
+			*err = -EACCES;
+			return MAX(v->start, start);
+		}
+	}
+	return end;
+}
+
 /* Like Linux: changes the mapped run from addr and fails with -ENOMEM at a hole. */
 int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot)
 {
@@ -237,6 +254,8 @@ int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot)
 	end = mapped_until(&mm->vmas, addr, addr + len);
 	if (end < addr + len)
 		err = -ENOMEM;
+	if (prot & PROT_WRITE)
+		end = may_write_until(&mm->vmas, addr, end, &err);
 	if (end > addr && vma_isolate(&mm->vmas, addr, end, &first, &last) == 0) {
 		for (size_t i = first; i < last; i++) {
 			mm->vmas.v[i]->prot = prot;
