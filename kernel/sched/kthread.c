@@ -42,10 +42,10 @@ struct task *task_alloc(const char *name, int tid)
 
 	if (!t)
 		return NULL;
-	t->kstack = kmalloc(KSTACK_SIZE);
+	t->kstack = kstack_alloc();
 	t->join_wq = kmalloc(sizeof(*t->join_wq));
 	if (!t->kstack || !t->join_wq) {
-		kfree(t->kstack);
+		kstack_free(t->kstack);
 		kfree(t->join_wq);
 		kfree(t);
 		return NULL;
@@ -93,7 +93,7 @@ void kthread_reap(struct task *t)
 		arch_task_free(t);
 	if (!t->proc || t->tid != t->proc->pid)
 		tid_free(t->tid);	/* a process's id lives until it is reaped */
-	kfree(t->kstack);
+	kstack_free(t->kstack);
 	kfree(t->join_wq);
 	kfree(t);
 }

@@ -61,6 +61,9 @@ void sched_start(void);			/* enables preemption; boot flow becomes idle */
 struct task *kthread_create(void (*fn)(void *), void *arg, const char *name);
 struct task *task_alloc(const char *name, int tid);	/* no stack frame yet */
 void kthread_reap(struct task *t);
+void *kstack_alloc(void);
+void kstack_free(void *stack);
+bool kstack_guard_hit(const struct task *t, uint64_t addr);
 void kthread_start(struct task *t);
 int kthread_join(struct task *t);	/* waits for exit, frees it, returns code */
 void kthread_detach(struct task *t);	/* freed automatically when it exits */
