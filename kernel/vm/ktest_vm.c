@@ -78,7 +78,7 @@ KTEST(vm_fault_demand_zero)
 	KT_ASSERT_EQ(vm_fault(mm, BASE + 5, PF_W), 0);
 	p = pte_of(mm, BASE);
 	KT_ASSERT((p & (PTE_P | PTE_U | PTE_W)) == (PTE_P | PTE_U | PTE_W));
-	KT_ASSERT(!memcmp(phys_to_virt(p & PTE_ADDR_MASK), phys_to_virt(p & PTE_ADDR_MASK) + 1,
+	KT_ASSERT(!memcmp(phys_to_virt(p & PTE_ADDR_MASK), (char *)phys_to_virt(p & PTE_ADDR_MASK) + 1,
 			  PAGE_SIZE - 1));
 	KT_ASSERT_EQ(vm_fault(mm, BASE + PAGE_SIZE, PF_R), 0);
 	KT_ASSERT_EQ(vm_rss_pages(mm), 2);
