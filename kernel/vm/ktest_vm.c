@@ -268,3 +268,46 @@ KTEST(vm_stack_grows)
 	KT_ASSERT_EQ(vm_fault(mm, top - 4 * PAGE_SIZE, PF_W), -EFAULT);
 	vm_put(mm);
 }
+
+/* Takes every free page, chained through their first words. */
+static paddr_t grab_all(void)
+{
+	paddr_t head = 0, pa;
+
+	while ((pa = pmm_alloc_page())) {
+		*(paddr_t *)phys_to_virt(pa) = head;
+		head = pa;
+	}
+	return head;
+}
+
+static void release_all(paddr_t head)
+{
+	while (head) {
+		paddr_t next = *(paddr_t *)phys_to_virt(head);
+
+		pmm_free_page(head);
+		head = next;
+	}
+}
+
+KTEST(vm_fault_out_of_memory)
+{
+	struct mm_space *mm;
+	size_t before;
+	paddr_t hoard;
+
+	warm_up();
+	before = pmm_free_pages_count();
+	mm = vm_create();
+	vm_mmap(mm, BASE, 2 * PAGE_SIZE, RW, ANON, NULL, 0);
+	KT_ASSERT_EQ(vm_fault(mm, BASE, PF_W), 0);
+	hoard = grab_all();
+	KT_ASSERT_EQ(vm_fault(mm, BASE + PAGE_SIZE, PF_W), -ENOMEM);
+	KT_ASSERT(!vm_clone(mm));
+	KT_ASSERT_EQ(vm_rss_pages(mm), 1);
+	release_all(hoard);
+	KT_ASSERT_EQ(vm_fault(mm, BASE + PAGE_SIZE, PF_W), 0);
+	vm_put(mm);
+	KT_ASSERT_EQ(pmm_free_pages_count(), before);
+}
