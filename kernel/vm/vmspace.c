@@ -153,7 +153,7 @@ int vm_munmap(struct mm_space *mm, vaddr_t addr, size_t len)
 /* Chooses where a new mapping of len bytes goes; 0 if nowhere. */
 static vaddr_t place(struct mm_space *mm, vaddr_t hint, size_t len)
 {
-	hint = ALIGN_DOWN(hint, PAGE_SIZE);
+	hint = ALIGN_UP(hint, PAGE_SIZE);	/* Linux rounds a hint up */
 	if (hint >= MMAP_MIN_ADDR && hint + len > hint && hint + len <= USER_TOP &&
 	    vma_range_free(&mm->vmas, hint, hint + len))
 		return hint;
