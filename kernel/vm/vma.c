@@ -178,7 +178,7 @@ vaddr_t vma_find_gap(const struct vma_set *s, size_t len, vaddr_t lo, vaddr_t hi
 	size_t i = vma_lower_bound(s, hi);
 	vaddr_t top = hi;
 
-	if (len > hi - lo)
+	if (hi <= lo || len > hi - lo)
 		return 0;
 	/* walk down from hi: each gap lies between v[i-1]->end and top */
 	for (;;) {

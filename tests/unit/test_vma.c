@@ -109,6 +109,7 @@ static void test_gap(void)
 	struct vma_set s = { 0 };
 
 	CHECK(vma_find_gap(&s, 4 * P, B, B + 16 * P) == B + 12 * P);
+	CHECK(vma_find_gap(&s, P, B + P, B) == 0);
 	CHECK(vma_insert(&s, vma_new(B + 12 * P, B + 16 * P, 1, MAP_PRIVATE, NULL, 0)) == 0);
 	CHECK(vma_insert(&s, vma_new(B + 4 * P, B + 10 * P, 3, MAP_PRIVATE, NULL, 0)) == 0);
 	CHECK(vma_find_gap(&s, 2 * P, B, B + 16 * P) == B + 10 * P);
