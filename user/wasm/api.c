@@ -10,6 +10,12 @@
 
 struct aw_module *aw_module_load(const uint8_t *bytes, size_t len, struct aw_error *err)
 {
+	return aw_module_load_named(bytes, len, "module", err);
+}
+
+struct aw_module *aw_module_load_named(const uint8_t *bytes, size_t len, const char *name,
+				       struct aw_error *err)
+{
 	struct aw_module *m = calloc(1, sizeof(*m));
 	struct aw_error local;
 
@@ -18,7 +24,7 @@ struct aw_module *aw_module_load(const uint8_t *bytes, size_t len, struct aw_err
 	memset(err, 0, sizeof(*err));
 	if (!m)
 		goto out_oom;
-	strcpy(m->name, "module");
+	snprintf(m->name, sizeof(m->name), "%s", name);
 	m->bytes = malloc(len ? len : 1);
 	if (!m->bytes)
 		goto out_oom;

@@ -78,14 +78,13 @@ static struct aw_module *load(struct wast *w, const char *filename, struct aw_er
 	snprintf(path, sizeof(path), "%s/%s", w->dir, filename);
 	bytes = cli_read_file(path, &len);
 	if (!bytes) {
-		snprintf(err->msg, sizeof(err->msg), "cannot read %s", path);
+		snprintf(err->msg, sizeof(err->msg), "cannot read %.200s", path);
 		err->code = AW_EARG;
 		return NULL;
 	}
-	m = aw_module_load(bytes, len, err);
+	m = aw_module_load_named(bytes, len, filename, err);
 	free(bytes);
 	if (m) {
-		aw_module_set_name(m, filename);
 		if (w->nmod < 4096)
 			w->modules[w->nmod++] = m;
 	}

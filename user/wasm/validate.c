@@ -69,7 +69,7 @@ static int push_n(struct fctx *c, const uint8_t *types, uint32_t n)
 static int push_ctl(struct fctx *c, uint8_t kind, const uint8_t *params, uint32_t np,
 		    const uint8_t *results, uint32_t nr)
 {
-	struct ctl *b;
+	struct ctl *b = NULL;
 
 	if (c->nctl == c->capctl) {
 		uint32_t cap = c->capctl ? c->capctl * 2 : 16;
@@ -245,7 +245,7 @@ static int op_br(struct fctx *c, uint8_t op)
 {
 	uint32_t depth, n;
 	const uint8_t *t;
-	struct ctl *b;
+	struct ctl *b = NULL;
 
 	TRY(aw_read_u32(&c->r, &depth));
 	TRY(label(c, depth, &b));
@@ -267,7 +267,7 @@ static int op_br_table(struct fctx *c)
 {
 	uint32_t n, def, arity;
 	const uint8_t *t;
-	struct ctl *b;
+	struct ctl *b = NULL;
 	const uint8_t *start;
 
 	TRY(aw_read_u32(&c->r, &n));

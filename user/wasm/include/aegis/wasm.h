@@ -66,6 +66,9 @@ typedef int (*aw_host_fn)(struct aw_host_call *call, uint64_t *args, void *user)
 
 /* modules */
 struct aw_module *aw_module_load(const uint8_t *bytes, size_t len, struct aw_error *err);
+/* the same, naming the module in error messages */
+struct aw_module *aw_module_load_named(const uint8_t *bytes, size_t len, const char *name,
+				       struct aw_error *err);
 int aw_module_validate(const uint8_t *bytes, size_t len, struct aw_error *err);
 void aw_module_free(struct aw_module *m);
 void aw_module_set_name(struct aw_module *m, const char *name); /* for messages */
