@@ -152,9 +152,10 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 		uint32_t n = t->nparams > t->nresults ? t->nparams : t->nresults;
 		if (n > 64)
 			return trap(err, "too many host function arguments");
-		memcpy(buf, args, t->nparams * sizeof(uint64_t));
+		if (t->nparams)
+			memcpy(buf, args, t->nparams * sizeof(uint64_t));
 		rc = call_host(f, inst, buf, err);
-		if (rc == AW_OK)
+		if (rc == AW_OK && t->nresults)
 			memcpy(results, buf, t->nresults * sizeof(uint64_t));
 		return rc;
 	}
@@ -164,7 +165,8 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 	e->root = inst;
 	e->entry = f;
 	e->nframes = 0;
-	memcpy(e->stack, args, t->nparams * sizeof(uint64_t));
+	if (t->nparams)
+		memcpy(e->stack, args, t->nparams * sizeof(uint64_t));
 	e->fp = e->stack;
 	e->func = f;
 	memset(e->fp + t->nparams, 0, (f->code->nlocals - t->nparams) * sizeof(uint64_t));
@@ -176,7 +178,7 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 		inst->suspended = e;
 		return rc;
 	}
-	if (rc == AW_OK)
+	if (rc == AW_OK && t->nresults)
 		memcpy(results, e->stack, t->nresults * sizeof(uint64_t));
 	exec_put(e);
 	return rc;
@@ -196,7 +198,7 @@ int aw_exec_resume(struct aw_instance *inst, uint64_t *results, struct aw_error 
 		inst->suspended = e;
 		return rc;
 	}
-	if (rc == AW_OK)
+	if (rc == AW_OK && e->entry->type->nresults)
 		memcpy(results, e->stack, e->entry->type->nresults * sizeof(uint64_t));
 	exec_put(e);
 	return rc;

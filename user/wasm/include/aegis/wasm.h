@@ -104,7 +104,10 @@ int aw_linker_define_memory(struct aw_linker *l, const char *module, const char 
 			    uint32_t min_pages, uint32_t max_pages);
 int aw_linker_define_table(struct aw_linker *l, const char *module, const char *name,
 			   uint8_t elem, uint32_t min, uint32_t max);
-/* Make every export of inst visible under module name `as`. */
+/* Make every export of inst visible under module name `as`.  Lifetimes: an
+ * instance must outlive the linker entries and instances that use its
+ * exports, and any table it stored its functions into (active element
+ * segments may write into imported tables). */
 int aw_linker_define_instance(struct aw_linker *l, const char *as, struct aw_instance *inst);
 
 /* instances */
