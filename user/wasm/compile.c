@@ -1,88 +1,157 @@
 /*
- * Code emitter: turns validated instructions into the internal code of
- * ops.h.  Branches are resolved here: a branch knows its target block's
- * arity and stack height, so it compiles to a plain jump when nothing has to
- * be dropped and to a jump that first slides the results down otherwise.
- * Forward targets (block and if ends) are patched when the block ends.
- * Nothing is emitted for dead code, whose stack heights are undefined.
+ * Code emitter for the register-based internal code (see compile.h and
+ * ops.h).  It keeps operands lazy -- a local.get or a constant is just a
+ * reference to its slot -- and materialises them into canonical stack slots
+ * only where control flow merges or a local is overwritten.  Branches are
+ * resolved here: a branch knows its target's arity and stack height, so it
+ * compiles to a plain jump when the results are already in place and to a
+ * jump that first moves them otherwise.  A local.set right after the
+ * instruction that computed its value rewrites that instruction's result
+ * slot instead of copying.  Nothing is emitted for dead code.
  */
 #include <stdlib.h>
+#include <string.h>
 #include "compile.h"
 #include "ops.h"
 
+static bool grow(struct fctx *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return true;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, (size_t)ncap * elem);
+	if (!np) {
+		c->oom = true;
+		return false;
+	}
+	*p = np;
+	*cap = ncap;
+	return true;
+}
+
 void cg_word(struct fctx *c, uint32_t w)
+{
+	if (c->dead || !grow(c, (void **)&c->buf, &c->capbuf, c->nbuf + 1, sizeof(uint32_t)))
+		return;
+	c->buf[c->nbuf++] = w;
+}
+
+/* a slot operand; tagged ones are relocated by cg_finish */
+void cg_slot(struct fctx *c, uint32_t loc)
 {
 	if (c->dead)
 		return;
-	if (c->nbuf == c->capbuf) {
-		uint32_t cap = c->capbuf ? c->capbuf * 2 : 64;
-		uint32_t *nb = realloc(c->buf, cap * sizeof(*nb));
-		if (!nb) {
-			c->oom = true;
-			c->nbuf = 0; /* keep writing into the old buffer harmlessly */
+	if (loc & (SLOT_TEMP | SLOT_CONST)) {
+		if (!grow(c, (void **)&c->relocs, &c->caprelocs, c->nrelocs + 1, sizeof(uint32_t)))
 			return;
-		}
-		c->buf = nb;
-		c->capbuf = cap;
+		c->relocs[c->nrelocs++] = c->nbuf;
 	}
-	c->buf[c->nbuf++] = w;
+	cg_word(c, loc);
 }
 
 void cg_op(struct fctx *c, uint32_t op)
 {
-	if (!c->dead)
-		c->last_op_pc = c->nbuf;
 	cg_word(c, op);
 }
 
-void cg_op1(struct fctx *c, uint32_t op, uint32_t a)
-{
-	cg_op(c, op);
-	cg_word(c, a);
-}
-
-/* local.get a; local.get b fuses into one instruction: the pair is the
- * most common sequence in compiled C. */
-void cg_local_get(struct fctx *c, uint32_t idx)
-{
-	if (!c->dead && c->last_op_pc != UINT32_MAX && c->last_op_pc + 2 == c->nbuf &&
-	    c->buf[c->last_op_pc] == OP_LOCAL_GET) {
-		c->buf[c->last_op_pc] = OP_LOCAL_GET2;
-		cg_word(c, idx);
-		c->last_op_pc = UINT32_MAX;
-		return;
-	}
-	cg_op1(c, OP_LOCAL_GET, idx);
-}
-
-/* The current pc is a branch target: stop fusing across it. */
-uint32_t cg_here(struct fctx *c)
-{
-	c->last_op_pc = UINT32_MAX;
-	return c->nbuf;
-}
-
-/* Remember that the word about to be emitted needs the end pc of block
- * number `block` (index into ctls). */
-static void add_patch(struct fctx *c, uint32_t block)
+/* the result slot of the instruction being emitted: stack height `height` */
+void cg_dst(struct fctx *c, uint32_t height)
 {
 	if (c->dead)
 		return;
-	if (c->npatch + 2 > c->cappatch) {
-		uint32_t cap = c->cappatch ? c->cappatch * 2 : 32;
-		uint32_t *np = realloc(c->patches, cap * sizeof(*np));
-		if (!np) {
-			c->oom = true;
-			return;
+	c->last_dst = c->nbuf;
+	cg_slot(c, TEMP(height));
+	c->last_end = UINT32_MAX; /* set by the caller once operands follow */
+}
+
+/* The current pc is a branch target: nothing may be fused across it. */
+uint32_t cg_here(struct fctx *c)
+{
+	c->last_end = UINT32_MAX;
+	return c->nbuf;
+}
+
+uint32_t cg_const(struct fctx *c, uint64_t v)
+{
+	uint32_t from = c->nconsts > 256 ? c->nconsts - 256 : 0;
+
+	for (uint32_t i = from; i < c->nconsts; i++)
+		if (c->consts[i] == v)
+			return SLOT_CONST | i;
+	if (!grow(c, (void **)&c->consts, &c->capconsts, c->nconsts + 1, sizeof(uint64_t)))
+		return SLOT_CONST;
+	c->consts[c->nconsts] = v;
+	return SLOT_CONST | c->nconsts++;
+}
+
+static void materialise(struct fctx *c, uint32_t i)
+{
+	if (c->locs[i] == TEMP(i))
+		return;
+	cg_op(c, OP_COPY);
+	cg_slot(c, TEMP(i));
+	cg_slot(c, c->locs[i]);
+	c->locs[i] = TEMP(i);
+	c->last_end = UINT32_MAX;
+}
+
+/* Put every operand stack value in its canonical slot. */
+void cg_flush(struct fctx *c)
+{
+	if (c->dead)
+		return;
+	for (uint32_t i = 0; i < c->nvals; i++)
+		materialise(c, i);
+}
+
+/* local.set / local.tee of the top value (not yet popped) */
+void cg_local_set(struct fctx *c, uint32_t local, bool tee)
+{
+	uint32_t top = c->nvals - 1;
+	bool others = false;
+
+	if (c->dead)
+		return;
+	/* values still referring to the old contents of the local */
+	for (uint32_t i = 0; i < top; i++)
+		if (c->locs[i] == local) {
+			materialise(c, i);
+			others = true;
 		}
-		c->patches = np;
-		c->cappatch = cap;
+	if (!others && c->locs[top] == TEMP(top) && c->last_end == c->nbuf &&
+	    c->buf[c->last_dst] == TEMP(top)) {
+		/* the value was just computed: compute it straight into the local */
+		c->buf[c->last_dst] = local;
+		for (uint32_t i = c->nrelocs; i-- > 0;)
+			if (c->relocs[i] == c->last_dst) {
+				c->relocs[i] = UINT32_MAX;
+				break;
+			}
+		c->last_end = UINT32_MAX;
+	} else if (c->locs[top] != local) {
+		cg_op(c, OP_COPY);
+		cg_slot(c, local);
+		cg_slot(c, c->locs[top]);
+		c->last_end = UINT32_MAX;
 	}
+	if (tee)
+		c->locs[top] = local;
+}
+
+static void add_patch(struct fctx *c, uint32_t block)
+{
+	if (c->dead || !grow(c, (void **)&c->patches, &c->cappatch, c->npatch + 2, sizeof(uint32_t)))
+		return;
 	c->patches[c->npatch++] = c->nbuf;
 	c->patches[c->npatch++] = block;
 }
 
-/* Target word of a branch to label `depth`: loops are known, blocks later. */
+/* Target word of a branch: loops are known, block ends are patched later. */
 static void target_word(struct fctx *c, struct ctl *b)
 {
 	if (b->kind == CTL_LOOP) {
@@ -98,28 +167,34 @@ static uint32_t label_arity(const struct ctl *b)
 	return b->kind == CTL_LOOP ? b->np : b->nr;
 }
 
-/* br / br_if to label `depth`; the condition is already popped. */
-void cg_branch(struct fctx *c, uint32_t depth, bool conditional)
+/* br (cond == UINT32_MAX) or br_if to label `depth`; the stack is flushed
+ * and the condition already popped. */
+void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)
 {
 	struct ctl *b = &c->ctls[c->nctl - 1 - depth];
-	uint32_t arity = label_arity(b);
-	uint32_t drop;
+	uint32_t arity = label_arity(b), src;
 
 	if (c->dead)
 		return;
-	drop = c->nvals - arity - b->height;
-	if (drop == 0) {
-		cg_op(c, conditional ? OP_BR_IF : OP_BR);
+	src = c->nvals - arity;
+	if (src == b->height || arity == 0) {
+		cg_op(c, cond == UINT32_MAX ? OP_BR : OP_BR_IF);
+		if (cond != UINT32_MAX)
+			cg_slot(c, cond);
 		target_word(c, b);
 	} else {
-		cg_op(c, conditional ? OP_BR_IF_DROP : OP_BR_DROP);
+		cg_op(c, cond == UINT32_MAX ? OP_BR_MOVE : OP_BR_IF_MOVE);
+		if (cond != UINT32_MAX)
+			cg_slot(c, cond);
 		target_word(c, b);
+		cg_slot(c, TEMP(src));
+		cg_slot(c, TEMP(b->height));
 		cg_word(c, arity);
-		cg_word(c, drop);
 	}
+	c->last_end = UINT32_MAX;
 }
 
-/* one (target arity drop) entry of br_table; the index is already popped */
+/* one (target src dst n) entry of br_table */
 void cg_branch_entry(struct fctx *c, uint32_t depth)
 {
 	struct ctl *b = &c->ctls[c->nctl - 1 - depth];
@@ -128,8 +203,18 @@ void cg_branch_entry(struct fctx *c, uint32_t depth)
 	if (c->dead)
 		return;
 	target_word(c, b);
+	cg_slot(c, TEMP(c->nvals - arity));
+	cg_slot(c, TEMP(b->height));
 	cg_word(c, arity);
-	cg_word(c, c->nvals - arity - b->height);
+}
+
+/* return: the results are the top n (flushed) values */
+void cg_return(struct fctx *c, uint32_t n)
+{
+	cg_op(c, OP_RETURN);
+	cg_slot(c, TEMP(c->nvals - n));
+	cg_word(c, n);
+	c->last_end = UINT32_MAX;
 }
 
 /* a jump whose target is the end of the innermost block (else -> end) */
@@ -165,4 +250,30 @@ void cg_patch_at(struct fctx *c, uint32_t site)
 
 	if (site != UINT32_MAX && !c->oom)
 		c->buf[site] = here;
+}
+
+/* Rewrite tagged slots now that the pool size is known, and hand over. */
+int cg_finish(struct fctx *c, struct aw_code *code)
+{
+	uint32_t nl = code->nlocals;
+
+	if (c->oom)
+		return -1;
+	for (uint32_t i = 0; i < c->nrelocs; i++) {
+		uint32_t pos = c->relocs[i], w;
+		if (pos == UINT32_MAX)
+			continue;
+		w = c->buf[pos];
+		c->buf[pos] = (w & SLOT_CONST) ? nl + (w & SLOT_MASK)
+					       : nl + c->nconsts + (w & SLOT_MASK);
+	}
+	code->code = c->buf;
+	code->ncode = c->nbuf;
+	code->consts = c->consts;
+	code->nconsts = c->nconsts;
+	code->max_stack = c->max_height + 1;
+	code->frame_size = nl + c->nconsts + code->max_stack;
+	c->buf = NULL;
+	c->consts = NULL;
+	return 0;
 }

@@ -1,8 +1,17 @@
 /*
  * State shared by the function-body validator (validate.c) and the code
  * emitter (compile.c).  The validator owns the operand and control stacks;
- * the emitter owns the code buffer and the list of forward branches that
- * still need their target.
+ * the emitter owns the code buffer, the constant pool, the list of forward
+ * branches that still need their target and the slot relocations.
+ *
+ * The internal code is register based: every operand names a frame slot.
+ * Frame layout: [locals][constants][operand stack], so the value at operand
+ * stack height h lives in slot nlocals + nconsts + h.  While compiling, each
+ * operand stack entry records where its value is: its canonical stack slot
+ * (SLOT_TEMP | h), a local (its index), or a constant (SLOT_CONST | k).
+ * local.get and constants cost no instruction; values are copied to their
+ * canonical slots only when control flow or a local.set requires it.
+ * Slot words with a tag are rewritten once the pool size is known.
  */
 #ifndef AW_COMPILE_H
 #define AW_COMPILE_H
@@ -24,6 +33,11 @@ struct ctl {
 	uint32_t patch_base;   /* first entry of this block in the patch list */
 };
 
+#define SLOT_TEMP 0x20000000u
+#define SLOT_CONST 0x40000000u
+#define SLOT_MASK 0x1fffffffu
+#define TEMP(h) (SLOT_TEMP | (uint32_t)(h))
+
 struct fctx {
 	struct aw_module *m;
 	struct aw_reader r;
@@ -31,7 +45,14 @@ struct fctx {
 	const struct aw_functype *ft;
 	uint8_t *locals;       /* types of params and locals */
 	uint8_t *vals;
+	uint32_t *locs;        /* where each operand stack value is (see above) */
 	uint32_t nvals, capvals, max_height;
+	uint64_t *consts;
+	uint32_t nconsts, capconsts;
+	uint32_t *relocs;      /* code positions of tagged slot words */
+	uint32_t nrelocs, caprelocs;
+	uint32_t last_dst;     /* position of the last instruction's result slot */
+	uint32_t last_end;     /* code size right after that instruction */
 	struct ctl *ctls;
 	uint32_t nctl, capctl;
 	uint32_t *buf;
@@ -40,18 +61,40 @@ struct fctx {
 	uint32_t npatch, cappatch;
 	bool dead;             /* current code is unreachable: emit nothing */
 	bool oom;
-	uint32_t last_op_pc;   /* for peephole fusion; UINT32_MAX if none */
 };
 
+#define TRY(x) do { int rc_ = (x); if (rc_) return rc_; } while (0)
+#define INVALID(c, ...) aw_fail(&(c)->r, AW_EINVALID, __VA_ARGS__)
+
+/* validate.c: the typed operand stack */
+int v_push(struct fctx *c, uint8_t t);
+int v_push_at(struct fctx *c, uint8_t t, uint32_t loc);
+int v_pop(struct fctx *c, uint8_t want, uint8_t *got, uint32_t *loc);
+
+/* validate_ops.c: non-control instructions */
+int op_memarg(struct fctx *c, uint8_t op);
+int op_numeric(struct fctx *c, uint8_t op);
+int op_fc(struct fctx *c);
+int op_const(struct fctx *c, uint8_t op);
+int op_ref(struct fctx *c, uint8_t op);
+int op_table_getset(struct fctx *c, uint8_t op);
+int op_memsize(struct fctx *c, uint8_t op);
+int zero_byte(struct fctx *c);
+
 void cg_word(struct fctx *c, uint32_t w);
+void cg_slot(struct fctx *c, uint32_t loc);
 void cg_op(struct fctx *c, uint32_t op);
-void cg_op1(struct fctx *c, uint32_t op, uint32_t a);
+void cg_dst(struct fctx *c, uint32_t height);
 uint32_t cg_here(struct fctx *c);
-void cg_branch(struct fctx *c, uint32_t depth, bool conditional);
+uint32_t cg_const(struct fctx *c, uint64_t v);
+void cg_flush(struct fctx *c);
+void cg_local_set(struct fctx *c, uint32_t local, bool tee);
+void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond);
 void cg_branch_entry(struct fctx *c, uint32_t depth);
+void cg_return(struct fctx *c, uint32_t nresults);
 void cg_forward(struct fctx *c, uint32_t op);
 void cg_patch_block(struct fctx *c, struct ctl *b);
 void cg_patch_at(struct fctx *c, uint32_t site);
-void cg_local_get(struct fctx *c, uint32_t idx);
+int cg_finish(struct fctx *c, struct aw_code *code);
 
 #endif

@@ -719,6 +719,7 @@ void aw_module_release(struct aw_module *m)
 		for (uint32_t i = 0; i < m->nfuncs - m->nfuncs_imported; i++) {
 			free(m->codes[i].local_types);
 			free(m->codes[i].code);
+			free(m->codes[i].consts);
 		}
 	free(m->codes);
 	free(m->tables);

@@ -71,9 +71,12 @@ struct aw_code {
 	uint32_t body_off, body_len; /* in the module bytes */
 	uint32_t nlocals;            /* params + declared locals */
 	uint8_t *local_types;        /* declared locals only */
-	uint32_t max_stack;          /* operand slots needed above the locals */
+	uint32_t max_stack;          /* operand stack slots */
+	uint32_t frame_size;         /* locals + constants + operand stack */
 	uint32_t *code;
 	uint32_t ncode;
+	uint64_t *consts;            /* copied into each new frame */
+	uint32_t nconsts;
 };
 
 struct aw_elem {

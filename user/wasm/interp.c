@@ -5,9 +5,10 @@
  * deep recursion a clean trap and lets a call stop at a safe point (loop
  * heads and calls) and continue later.
  *
- * Stack layout of a frame: fp[0..nlocals) are the locals (params first), the
- * operand stack grows above them.  A call's arguments are the top of the
- * caller's operand stack and become the callee's first locals.  Values are
+ * Frame layout (compile.h): fp[0..nlocals) are the locals (params first),
+ * then the function's constants, then its operand stack slots.  A call's
+ * arguments are consecutive operand slots of the caller and become the
+ * callee's first locals; results come back in the same place.  Values are
  * 64-bit slots; i32 and f32 are kept zero-extended.
  */
 #include <stdlib.h>
@@ -34,7 +35,7 @@ struct aw_exec {
 	struct aw_func *entry;
 	/* saved registers of a suspended run */
 	const uint32_t *pc;
-	uint64_t *sp, *fp;
+	uint64_t *fp;
 	struct aw_func *func;
 	int64_t budget, slice;
 };
@@ -165,12 +166,17 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 	e->root = inst;
 	e->entry = f;
 	e->nframes = 0;
+	if (f->code->frame_size > STACK_SLOTS) {
+		exec_put(e);
+		return trap(err, "call stack exhausted");
+	}
 	if (t->nparams)
 		memcpy(e->stack, args, t->nparams * sizeof(uint64_t));
 	e->fp = e->stack;
 	e->func = f;
 	memset(e->fp + t->nparams, 0, (f->code->nlocals - t->nparams) * sizeof(uint64_t));
-	e->sp = e->fp + f->code->nlocals;
+	if (f->code->nconsts)
+		memcpy(e->fp + f->code->nlocals, f->code->consts, f->code->nconsts * sizeof(uint64_t));
 	e->pc = f->code->code;
 	refill(e);
 	rc = run(e, err);

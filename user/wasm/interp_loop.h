@@ -1,8 +1,9 @@
 /*
  * The dispatch loop, included once by interp.c.  Kept apart because it is
  * one long function by nature: one label per internal opcode.  Registers:
- * pc, sp, fp, the current function and instance, and the cached base and
- * size of memory 0 (reloaded after anything that can move or grow it).
+ * pc, fp, the current function and instance, and the cached base and size
+ * of memory 0 (reloaded after anything that can move or grow it).  Operands
+ * are frame slots: S(i) is the slot named by the i-th word after the opcode.
  */
 
 #define NEXT() goto *labels[*pc++]
@@ -22,25 +23,30 @@
 #define U32(x) ((uint32_t)(x))
 #define S32(x) ((int32_t)(uint32_t)(x))
 #define S64(x) ((int64_t)(x))
-#define BIN(lbl, expr) lbl: { uint64_t b = sp[-1], a = sp[-2]; (void)a; (void)b; sp--; sp[-1] = (expr); NEXT(); }
-#define UN(lbl, expr) lbl: { uint64_t a = sp[-1]; sp[-1] = (expr); NEXT(); }
-#define F32B(lbl, expr) lbl: { float b = f32_of(sp[-1]), a = f32_of(sp[-2]); sp--; sp[-1] = bits_f32(expr); NEXT(); }
-#define F64B(lbl, expr) lbl: { double b = f64_of(sp[-1]), a = f64_of(sp[-2]); sp--; sp[-1] = bits_f64(expr); NEXT(); }
-#define F32U(lbl, expr) lbl: { float a = f32_of(sp[-1]); sp[-1] = bits_f32(expr); NEXT(); }
-#define F64U(lbl, expr) lbl: { double a = f64_of(sp[-1]); sp[-1] = bits_f64(expr); NEXT(); }
-#define F32C(lbl, op) lbl: { float b = f32_of(sp[-1]), a = f32_of(sp[-2]); sp--; sp[-1] = a op b; NEXT(); }
-#define F64C(lbl, op) lbl: { double b = f64_of(sp[-1]), a = f64_of(sp[-2]); sp--; sp[-1] = a op b; NEXT(); }
+#define S(i) fp[pc[i]]
+#define BIN(lbl, expr) lbl: { uint64_t a = S(1), b = S(2); S(0) = (expr); pc += 3; NEXT(); }
+#define UN(lbl, expr) lbl: { uint64_t a = S(1); S(0) = (expr); pc += 2; NEXT(); }
+#define F32B(lbl, expr) lbl: { float a = f32_of(S(1)), b = f32_of(S(2)); S(0) = bits_f32(expr); pc += 3; NEXT(); }
+#define F64B(lbl, expr) lbl: { double a = f64_of(S(1)), b = f64_of(S(2)); S(0) = bits_f64(expr); pc += 3; NEXT(); }
+#define F32U(lbl, expr) lbl: { float a = f32_of(S(1)); S(0) = bits_f32(expr); pc += 2; NEXT(); }
+#define F64U(lbl, expr) lbl: { double a = f64_of(S(1)); S(0) = bits_f64(expr); pc += 2; NEXT(); }
+#define F32C(lbl, op) lbl: { float a = f32_of(S(1)), b = f32_of(S(2)); S(0) = a op b; pc += 3; NEXT(); }
+#define F64C(lbl, op) lbl: { double a = f64_of(S(1)), b = f64_of(S(2)); S(0) = a op b; pc += 3; NEXT(); }
 
-#define EA(n) ({ uint64_t ea_ = (uint64_t)U32(sp[-1]) + *pc++;                \
+/* effective address of a load (addr in S(1), offset pc[2]) or store (S(0), pc[2]) */
+#define EA(addr, n) ({ uint64_t ea_ = (uint64_t)U32(addr) + pc[2];            \
 		 if (ea_ + (n) > memsize) TRAP("out of bounds memory access");  \
 		 membase + ea_; })
-#define LOAD(lbl, T, conv) lbl: { T v_; memcpy(&v_, EA(sizeof(T)), sizeof(T)); sp[-1] = conv(v_); NEXT(); }
-#define STORE(lbl, T) lbl: { T v_ = (T)sp[-1]; sp--; memcpy(EA(sizeof(T)), &v_, sizeof(T)); sp--; NEXT(); }
+#define LOAD(lbl, T, conv) lbl: { T v_; memcpy(&v_, EA(S(1), sizeof(T)), sizeof(T)); S(0) = conv(v_); pc += 3; NEXT(); }
+#define STORE(lbl, T) lbl: { T v_ = (T)S(1); memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); }
 
-#define TRUNC(lbl, FT, of, okmacro, IT, OT) lbl: { FT x = of(sp[-1]);                  \
+#define TRUNC(lbl, FT, of, okmacro, IT, OT) lbl: { FT x = of(S(1));                    \
 	if (x != x) TRAP("invalid conversion to integer");                            \
 	if (!okmacro(x)) TRAP("integer overflow");                                    \
-	sp[-1] = (OT)(IT)x; NEXT(); }
+	S(0) = (OT)(IT)x; pc += 2; NEXT(); }
+
+/* result moves of branches: n values from slot src to slot dst */
+#define MOVE(src, dst, n) memmove(fp + (dst), fp + (src), (n) * sizeof(uint64_t))
 
 static int run(struct aw_exec *e, struct aw_error *err)
 {
@@ -49,7 +55,7 @@ static int run(struct aw_exec *e, struct aw_error *err)
 #include "interp_labels.h"
 	};
 	const uint32_t *pc = e->pc;
-	uint64_t *sp = e->sp, *fp = e->fp;
+	uint64_t *fp = e->fp;
 	struct aw_func *func = e->func;
 	struct aw_instance *inst;
 	struct aw_global **globals;
@@ -71,50 +77,50 @@ op_loop_check:
 			goto out_save;
 	}
 	NEXT();
+op_copy:
+	S(0) = S(1);
+	pc += 2;
+	NEXT();
 op_br:
 	pc = func->code->code + pc[0];
 	NEXT();
 op_br_if:
-	if (U32(*--sp))
-		pc = func->code->code + pc[0];
+	if (U32(S(0)))
+		pc = func->code->code + pc[1];
 	else
-		pc++;
+		pc += 2;
 	NEXT();
 op_br_unless:
-	if (!U32(*--sp))
-		pc = func->code->code + pc[0];
+	if (!U32(S(0)))
+		pc = func->code->code + pc[1];
 	else
-		pc++;
+		pc += 2;
 	NEXT();
-op_br_if_drop:
-	if (!U32(*--sp)) {
-		pc += 3;
-		NEXT();
-	}
-	/* fall through */
-op_br_drop: {
-	uint32_t arity = pc[1], drop = pc[2];
-	memmove(sp - arity - drop, sp - arity, arity * sizeof(uint64_t));
-	sp -= drop;
+op_br_move:
+	MOVE(pc[1], pc[2], pc[3]);
 	pc = func->code->code + pc[0];
 	NEXT();
-}
-op_br_table: {
-	uint32_t n = pc[0], i = U32(*--sp);
-	const uint32_t *ent = pc + 1 + 3 * (i < n ? i : n);
-	uint32_t arity = ent[1], drop = ent[2];
-	if (drop) {
-		memmove(sp - arity - drop, sp - arity, arity * sizeof(uint64_t));
-		sp -= drop;
+op_br_if_move:
+	if (U32(S(0))) {
+		MOVE(pc[2], pc[3], pc[4]);
+		pc = func->code->code + pc[1];
+	} else {
+		pc += 5;
 	}
+	NEXT();
+op_br_table: {
+	uint32_t n = pc[1], i = U32(S(0));
+	const uint32_t *ent = pc + 2 + 4 * (i < n ? i : n);
+	if (ent[3] && ent[1] != ent[2])
+		MOVE(ent[1], ent[2], ent[3]);
 	pc = func->code->code + ent[0];
 	NEXT();
 }
 op_return: {
-	uint32_t nr = func->type->nresults;
+	uint32_t nr = pc[1];
 	struct frame *f;
-	memmove(fp, sp - nr, nr * sizeof(uint64_t));
-	sp = fp + nr;
+	if (pc[0])
+		MOVE(pc[0], 0, nr);
 	if (e->nframes == 0) {
 		rc = AW_OK;
 		goto out_done;
@@ -128,11 +134,12 @@ op_return: {
 }
 op_call: {
 	struct aw_func *callee = inst->funcs[pc[0]];
-	pc++;
+	uint64_t *nfp = fp + pc[1];
+	pc += 2;
 	goto do_call;
 op_call_indirect: {
 	struct aw_table *t = inst->tables[pc[1]];
-	uint32_t i = U32(*--sp);
+	uint32_t i = U32(S(2));
 	const struct aw_functype *want = &inst->module->types[pc[0]];
 	if (i >= t->size)
 		TRAP("undefined element");
@@ -141,28 +148,27 @@ op_call_indirect: {
 		TRAP("uninitialized element");
 	if (!aw_functype_eq(callee->type, want))
 		TRAP("indirect call type mismatch");
-	pc += 2;
+	nfp = fp + pc[3];
+	pc += 4;
 }
 do_call:
 	if (callee->host) {
-		uint32_t np = callee->type->nparams;
-		rc = call_host(callee, inst, sp - np, err);
+		rc = call_host(callee, inst, nfp, err);
 		if (rc != AW_OK)
 			goto out_trap;
-		sp += (int)callee->type->nresults - (int)np;
 		LOAD_CTX();
 		NEXT();
 	}
 	{
 		const struct aw_code *code = callee->code;
-		uint64_t *nfp = sp - callee->type->nparams;
-		if (e->nframes >= MAX_FRAMES ||
-		    nfp + code->nlocals + code->max_stack > e->stack_end)
+		uint32_t np = callee->type->nparams;
+		if (e->nframes >= MAX_FRAMES || nfp + code->frame_size > e->stack_end)
 			TRAP("call stack exhausted");
 		e->frames[e->nframes++] = (struct frame){ pc, fp, func };
 		fp = nfp;
-		memset(sp, 0, (code->nlocals - callee->type->nparams) * sizeof(uint64_t));
-		sp = fp + code->nlocals;
+		memset(fp + np, 0, (code->nlocals - np) * sizeof(uint64_t));
+		if (code->nconsts)
+			memcpy(fp + code->nlocals, code->consts, code->nconsts * sizeof(uint64_t));
 		func = callee;
 		pc = code->code;
 		if (callee->inst != inst)
@@ -176,50 +182,34 @@ do_call:
 		NEXT();
 	}
 }
-op_drop:
-	sp--;
-	NEXT();
 op_select:
-	sp -= 2;
-	if (!U32(sp[1]))
-		sp[-1] = sp[0];
-	NEXT();
-op_local_get:
-	*sp++ = fp[*pc++];
-	NEXT();
-op_local_get2:
-	sp[0] = fp[pc[0]];
-	sp[1] = fp[pc[1]];
-	sp += 2;
-	pc += 2;
-	NEXT();
-op_local_set:
-	fp[*pc++] = *--sp;
-	NEXT();
-op_local_tee:
-	fp[*pc++] = sp[-1];
+	S(0) = U32(S(3)) ? S(1) : S(2);
+	pc += 4;
 	NEXT();
 op_global_get:
-	*sp++ = globals[*pc++]->val;
+	S(0) = globals[pc[1]]->val;
+	pc += 2;
 	NEXT();
 op_global_set:
-	globals[*pc++]->val = *--sp;
+	globals[pc[1]]->val = S(0);
+	pc += 2;
 	NEXT();
 op_table_get: {
-	struct aw_table *t = inst->tables[*pc++];
-	uint32_t i = U32(sp[-1]);
+	struct aw_table *t = inst->tables[pc[2]];
+	uint32_t i = U32(S(1));
 	if (i >= t->size)
 		TRAP("out of bounds table access");
-	sp[-1] = t->elems[i];
+	S(0) = t->elems[i];
+	pc += 3;
 	NEXT();
 }
 op_table_set: {
-	struct aw_table *t = inst->tables[*pc++];
-	uint32_t i = U32(sp[-2]);
+	struct aw_table *t = inst->tables[pc[2]];
+	uint32_t i = U32(S(0));
 	if (i >= t->size)
 		TRAP("out of bounds table access");
-	t->elems[i] = sp[-1];
-	sp -= 2;
+	t->elems[i] = S(1);
+	pc += 3;
 	NEXT();
 }
 LOAD(op_i32_load, uint32_t, (uint64_t))
@@ -246,28 +236,19 @@ STORE(op_i64_store8, uint8_t)
 STORE(op_i64_store16, uint16_t)
 STORE(op_i64_store32, uint32_t)
 op_memory_size:
-	*sp++ = (uint32_t)(memsize / AW_PAGE);
+	S(0) = (uint32_t)(memsize / AW_PAGE);
+	pc += 1;
 	NEXT();
 op_memory_grow: {
 	uint32_t old;
-	if (aw_memory_grow(inst, inst->mems[0], U32(sp[-1]), &old))
-		sp[-1] = UINT32_MAX;
+	if (aw_memory_grow(inst, inst->mems[0], U32(S(1)), &old))
+		S(0) = UINT32_MAX;
 	else
-		sp[-1] = old;
+		S(0) = old;
+	pc += 2;
 	LOAD_CTX();
 	NEXT();
 }
-op_i32_const:
-	*sp++ = *pc++;
-	NEXT();
-op_i64_const:
-op_f64_const:
-	*sp++ = (uint64_t)pc[0] | (uint64_t)pc[1] << 32;
-	pc += 2;
-	NEXT();
-op_f32_const:
-	*sp++ = *pc++;
-	NEXT();
 UN(op_i32_eqz, U32(a) == 0)
 BIN(op_i32_eq, U32(a) == U32(b))
 BIN(op_i32_ne, U32(a) != U32(b))
@@ -309,32 +290,32 @@ BIN(op_i32_add, U32(a + b))
 BIN(op_i32_sub, U32(a - b))
 BIN(op_i32_mul, U32(U32(a) * U32(b)))
 op_i32_div_s: {
-	int32_t b = S32(sp[-1]), a = S32(sp[-2]);
+	int32_t a = S32(S(1)), b = S32(S(2));
 	if (b == 0) TRAP("integer divide by zero");
 	if (a == INT32_MIN && b == -1) TRAP("integer overflow");
-	sp--;
-	sp[-1] = U32(a / b);
+	S(0) = U32(a / b);
+	pc += 3;
 	NEXT();
 }
 op_i32_div_u: {
-	uint32_t b = U32(sp[-1]), a = U32(sp[-2]);
+	uint32_t a = U32(S(1)), b = U32(S(2));
 	if (b == 0) TRAP("integer divide by zero");
-	sp--;
-	sp[-1] = a / b;
+	S(0) = a / b;
+	pc += 3;
 	NEXT();
 }
 op_i32_rem_s: {
-	int32_t b = S32(sp[-1]), a = S32(sp[-2]);
+	int32_t a = S32(S(1)), b = S32(S(2));
 	if (b == 0) TRAP("integer divide by zero");
-	sp--;
-	sp[-1] = b == -1 ? 0 : U32(a % b);
+	S(0) = b == -1 ? 0 : U32(a % b);
+	pc += 3;
 	NEXT();
 }
 op_i32_rem_u: {
-	uint32_t b = U32(sp[-1]), a = U32(sp[-2]);
+	uint32_t a = U32(S(1)), b = U32(S(2));
 	if (b == 0) TRAP("integer divide by zero");
-	sp--;
-	sp[-1] = a % b;
+	S(0) = a % b;
+	pc += 3;
 	NEXT();
 }
 BIN(op_i32_and, a & b)
@@ -352,32 +333,32 @@ BIN(op_i64_add, a + b)
 BIN(op_i64_sub, a - b)
 BIN(op_i64_mul, a * b)
 op_i64_div_s: {
-	int64_t b = S64(sp[-1]), a = S64(sp[-2]);
+	int64_t a = S64(S(1)), b = S64(S(2));
 	if (b == 0) TRAP("integer divide by zero");
 	if (a == INT64_MIN && b == -1) TRAP("integer overflow");
-	sp--;
-	sp[-1] = (uint64_t)(a / b);
+	S(0) = (uint64_t)(a / b);
+	pc += 3;
 	NEXT();
 }
 op_i64_div_u: {
-	uint64_t b = sp[-1], a = sp[-2];
+	uint64_t a = S(1), b = S(2);
 	if (b == 0) TRAP("integer divide by zero");
-	sp--;
-	sp[-1] = a / b;
+	S(0) = a / b;
+	pc += 3;
 	NEXT();
 }
 op_i64_rem_s: {
-	int64_t b = S64(sp[-1]), a = S64(sp[-2]);
+	int64_t a = S64(S(1)), b = S64(S(2));
 	if (b == 0) TRAP("integer divide by zero");
-	sp--;
-	sp[-1] = b == -1 ? 0 : (uint64_t)(a % b);
+	S(0) = b == -1 ? 0 : (uint64_t)(a % b);
+	pc += 3;
 	NEXT();
 }
 op_i64_rem_u: {
-	uint64_t b = sp[-1], a = sp[-2];
+	uint64_t a = S(1), b = S(2);
 	if (b == 0) TRAP("integer divide by zero");
-	sp--;
-	sp[-1] = a % b;
+	S(0) = a % b;
+	pc += 3;
 	NEXT();
 }
 BIN(op_i64_and, a & b)
@@ -437,19 +418,15 @@ UN(op_f64_convert_i32_u, bits_f64((double)U32(a)))
 UN(op_f64_convert_i64_s, bits_f64((double)S64(a)))
 UN(op_f64_convert_i64_u, bits_f64((double)a))
 UN(op_f64_promote_f32, bits_f64((double)f32_of(a)))
-op_nop:
-	NEXT(); /* the reinterpretations: the bits already are the value */
 UN(op_i32_extend8_s, U32((int32_t)(int8_t)a))
 UN(op_i32_extend16_s, U32((int32_t)(int16_t)a))
 UN(op_i64_extend8_s, (uint64_t)(int64_t)(int8_t)a)
 UN(op_i64_extend16_s, (uint64_t)(int64_t)(int16_t)a)
 UN(op_i64_extend32_s, (uint64_t)(int64_t)(int32_t)a)
-op_ref_null:
-	*sp++ = 0;
-	NEXT();
 UN(op_ref_is_null, a == 0)
 op_ref_func:
-	*sp++ = (uint64_t)(uintptr_t)inst->funcs[*pc++];
+	S(0) = (uint64_t)(uintptr_t)inst->funcs[pc[1]];
+	pc += 2;
 	NEXT();
 UN(op_sat_0, sat_s32(f32_of(a)))
 UN(op_sat_1, sat_u32(f32_of(a)))
@@ -459,93 +436,97 @@ UN(op_sat_4, sat_s64(f32_of(a)))
 UN(op_sat_5, sat_u64(f32_of(a)))
 UN(op_sat_6, sat_s64(f64_of(a)))
 UN(op_sat_7, sat_u64(f64_of(a)))
+/* bulk operations: operands d s n (slots) then immediates */
+#define DSN() uint64_t d = U32(S(0)), s = U32(S(1)), n = U32(S(2)); (void)s
 op_memory_init: {
-	uint32_t seg = *pc++;
-	uint64_t n = U32(sp[-1]), s = U32(sp[-2]), d = U32(sp[-3]);
+	DSN();
+	uint32_t seg = pc[3];
 	const struct aw_data *dd = &inst->module->datas[seg];
 	uint64_t len = inst->data_dropped[seg] ? 0 : dd->len;
-	sp -= 3;
 	if (s + n > len || d + n > memsize)
 		TRAP("out of bounds memory access");
-	memcpy(membase + d, inst->module->bytes + dd->off + s, n);
+	if (n)
+		memcpy(membase + d, inst->module->bytes + dd->off + s, n);
+	pc += 4;
 	NEXT();
 }
 op_data_drop:
-	inst->data_dropped[*pc++] = true;
+	inst->data_dropped[pc[0]] = true;
+	pc += 1;
 	NEXT();
 op_memory_copy: {
-	uint64_t n = U32(sp[-1]), s = U32(sp[-2]), d = U32(sp[-3]);
-	sp -= 3;
+	DSN();
 	if (s + n > memsize || d + n > memsize)
 		TRAP("out of bounds memory access");
-	memmove(membase + d, membase + s, n);
+	if (n)
+		memmove(membase + d, membase + s, n);
+	pc += 3;
 	NEXT();
 }
 op_memory_fill: {
-	uint64_t n = U32(sp[-1]), d = U32(sp[-3]);
-	uint8_t v = (uint8_t)sp[-2];
-	sp -= 3;
+	uint64_t d = U32(S(0)), n = U32(S(2));
 	if (d + n > memsize)
 		TRAP("out of bounds memory access");
-	memset(membase + d, v, n);
+	if (n)
+		memset(membase + d, (uint8_t)S(1), n);
+	pc += 3;
 	NEXT();
 }
 op_table_init: {
-	uint32_t seg = pc[0];
-	struct aw_table *t = inst->tables[pc[1]];
-	uint64_t n = U32(sp[-1]), s = U32(sp[-2]), d = U32(sp[-3]);
+	DSN();
+	uint32_t seg = pc[3];
+	struct aw_table *t = inst->tables[pc[4]];
 	uint64_t len = inst->elem_refs[seg] ? inst->elem_len[seg] : 0;
-	pc += 2;
-	sp -= 3;
 	if (s + n > len || d + n > t->size)
 		TRAP("out of bounds table access");
 	if (n)
 		memcpy(t->elems + d, inst->elem_refs[seg] + s, n * sizeof(uint64_t));
+	pc += 5;
 	NEXT();
 }
 op_elem_drop: {
-	uint32_t seg = *pc++;
+	uint32_t seg = pc[0];
 	free(inst->elem_refs[seg]);
 	inst->elem_refs[seg] = NULL;
+	pc += 1;
 	NEXT();
 }
 op_table_copy: {
-	struct aw_table *dt = inst->tables[pc[0]], *st = inst->tables[pc[1]];
-	uint64_t n = U32(sp[-1]), s = U32(sp[-2]), d = U32(sp[-3]);
-	pc += 2;
-	sp -= 3;
+	DSN();
+	struct aw_table *dt = inst->tables[pc[3]], *st = inst->tables[pc[4]];
 	if (s + n > st->size || d + n > dt->size)
 		TRAP("out of bounds table access");
-	memmove(dt->elems + d, st->elems + s, n * sizeof(uint64_t));
+	if (n)
+		memmove(dt->elems + d, st->elems + s, n * sizeof(uint64_t));
+	pc += 5;
 	NEXT();
 }
 op_table_grow: {
-	struct aw_table *t = inst->tables[*pc++];
+	struct aw_table *t = inst->tables[pc[3]];
 	uint32_t old;
-	uint64_t init = sp[-2];
-	if (aw_table_grow(t, U32(sp[-1]), init, &old))
+	if (aw_table_grow(t, U32(S(2)), S(1), &old))
 		old = UINT32_MAX;
-	sp--;
-	sp[-1] = old;
+	S(0) = old;
+	pc += 4;
 	NEXT();
 }
 op_table_size:
-	*sp++ = inst->tables[*pc++]->size;
+	S(0) = inst->tables[pc[1]]->size;
+	pc += 2;
 	NEXT();
 op_table_fill: {
-	struct aw_table *t = inst->tables[*pc++];
-	uint64_t n = U32(sp[-1]), v = sp[-2], d = U32(sp[-3]);
-	sp -= 3;
+	struct aw_table *t = inst->tables[pc[3]];
+	uint64_t d = U32(S(0)), v = S(1), n = U32(S(2));
 	if (d + n > t->size)
 		TRAP("out of bounds table access");
 	for (uint64_t i = 0; i < n; i++)
 		t->elems[d + i] = v;
+	pc += 4;
 	NEXT();
 }
 
 out_save:
 	e->pc = pc;
-	e->sp = sp;
 	e->fp = fp;
 	e->func = func;
 	return rc;

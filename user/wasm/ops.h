@@ -1,39 +1,41 @@
 /*
- * Internal opcodes of the compiled code run by interp.c.
+ * Internal opcodes of the register-based code run by interp.c.
  *
- * Plain numeric, load/store, variable and constant instructions keep their
- * WebAssembly opcode number (so the table below only names the others); the
- * 0xFC-prefixed instructions map to OP_FC_BASE + their sub-opcode.  Every
- * immediate is a 32-bit word following the opcode; branch targets are word
- * indices into the function's code, so no LEB128 is parsed at run time.
+ * Every operand is a 32-bit word: a frame slot index (see compile.h for the
+ * frame layout) or an immediate.  Numeric instructions keep their
+ * WebAssembly opcode number and take "dst, src..." slots; loads take
+ * "dst, addr, offset" and stores "addr, value, offset".  The 0xFC-prefixed
+ * instructions map to OP_FC_BASE + their sub-opcode.  Branch targets are
+ * word indices into the function's code, so no LEB128 is parsed at run time.
  */
 #ifndef AW_OPS_H
 #define AW_OPS_H
 
 enum {
 	OP_UNREACHABLE = 0x00,
-	OP_BR_UNLESS = 0x02,    /* target: pop i32, jump if zero (if) */
+	OP_COPY = 0x01,         /* dst src */
+	OP_BR_UNLESS = 0x02,    /* cond target (if) */
 	OP_LOOP_CHECK = 0x03,   /* safe point: fuel and suspend requests */
-	OP_BR_DROP = 0x04,      /* target arity drop */
-	OP_BR_IF_DROP = 0x05,   /* target arity drop */
+	OP_BR_MOVE = 0x04,      /* target src dst n: move n results, jump */
+	OP_BR_IF_MOVE = 0x05,   /* cond target src dst n */
 	OP_BR = 0x0c,           /* target */
-	OP_BR_IF = 0x0d,        /* target */
-	OP_BR_TABLE = 0x0e,     /* n, then n+1 x (target arity drop) */
-	OP_RETURN = 0x0f,
-	OP_CALL = 0x10,         /* function index */
-	OP_CALL_INDIRECT = 0x11, /* type index, table index */
-	OP_DROP = 0x1a,
-	OP_SELECT = 0x1b,
-	OP_LOCAL_GET = 0x20, OP_LOCAL_SET = 0x21, OP_LOCAL_TEE = 0x22,
-	OP_GLOBAL_GET = 0x23, OP_GLOBAL_SET = 0x24,
-	OP_TABLE_GET = 0x25, OP_TABLE_SET = 0x26,
-	/* 0x28..0x3e loads and stores: offset */
-	OP_MEMORY_SIZE = 0x3f, OP_MEMORY_GROW = 0x40,
-	OP_I32_CONST = 0x41, OP_I64_CONST = 0x42, OP_F32_CONST = 0x43, OP_F64_CONST = 0x44,
-	/* 0x45..0xc4 numeric */
-	OP_REF_NULL = 0xd0, OP_REF_IS_NULL = 0xd1, OP_REF_FUNC = 0xd2,
-	OP_FC_BASE = 0xe0,      /* + 0..17 */
-	OP_LOCAL_GET2 = 0xf8,   /* fused: a b (two local.get) */
+	OP_BR_IF = 0x0d,        /* cond target */
+	OP_BR_TABLE = 0x0e,     /* idx n, then n+1 x (target src dst count) */
+	OP_RETURN = 0x0f,       /* src n: results fp[src..src+n) */
+	OP_CALL = 0x10,         /* function index, first argument slot */
+	OP_CALL_INDIRECT = 0x11, /* type index, table index, index slot, first argument slot */
+	OP_SELECT = 0x1b,       /* dst a b cond */
+	OP_GLOBAL_GET = 0x23,   /* dst index */
+	OP_GLOBAL_SET = 0x24,   /* src index */
+	OP_TABLE_GET = 0x25,    /* dst i table */
+	OP_TABLE_SET = 0x26,    /* i value table */
+	/* 0x28..0x35 loads: dst addr offset; 0x36..0x3e stores: addr value offset */
+	OP_MEMORY_SIZE = 0x3f,  /* dst */
+	OP_MEMORY_GROW = 0x40,  /* dst delta */
+	/* 0x45..0xc4 numeric: dst a [b] */
+	OP_REF_IS_NULL = 0xd1,  /* dst a */
+	OP_REF_FUNC = 0xd2,     /* dst function index */
+	OP_FC_BASE = 0xe0,      /* + 0..17, operands as listed in validate.c */
 	OP_COUNT = 0x100,
 };
 

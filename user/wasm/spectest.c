@@ -358,7 +358,7 @@ int cli_wast(const char *json_path)
 	char *text = (char *)cli_read_file(json_path, &len);
 	struct json *root;
 	const struct json *cmds;
-	char *slash;
+	char *slash, *dir;
 
 	memset(&w, 0, sizeof(w));
 	if (!text) {
@@ -374,12 +374,11 @@ int cli_wast(const char *json_path)
 		return 2;
 	}
 	w.file = json_path;
-	w.dir = strdup(json_path);
-	slash = strrchr((char *)w.dir, '/');
+	dir = strdup(json_path);
+	slash = dir ? strrchr(dir, '/') : NULL;
 	if (slash)
 		*slash = 0;
-	else
-		w.dir = ".";
+	w.dir = slash ? dir : ".";
 	w.linker = aw_linker_new();
 	define_spectest(w.linker);
 	for (size_t i = 0; i < cmds->n; i++)
@@ -393,5 +392,6 @@ int cli_wast(const char *json_path)
 	for (int i = 0; i < w.nnamed; i++)
 		free(w.named[i].name);
 	json_free(root);
+	free(dir);
 	return w.failed ? 1 : 0;
 }
