@@ -167,17 +167,50 @@ static uint32_t label_arity(const struct ctl *b)
 	return b->kind == CTL_LOOP ? b->np : b->nr;
 }
 
+/* If the condition `cond` (just popped) was computed by the instruction
+ * right before, and that was an i32 comparison, take the comparison back:
+ * the caller emits one fused compare-and-branch instead.  *op receives
+ * OP_BR_IF_CMP + n and a, b the compared slots (b unused for eqz). */
+bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint32_t *b)
+{
+	uint32_t start, cmp;
+
+	if (c->dead || c->last_end != c->nbuf || cond != TEMP(c->nvals) ||
+	    c->buf[c->last_dst] != cond)
+		return false;
+	start = c->last_dst - 1;
+	cmp = c->buf[start];
+	if (cmp < 0x45 || cmp > 0x4f)
+		return false;
+	*op = OP_BR_IF_CMP + (cmp - 0x45);
+	*a = c->buf[start + 2];
+	*b = cmp == 0x45 ? *a : c->buf[start + 3];
+	/* forget the compare and its slot relocations */
+	while (c->nrelocs && (c->relocs[c->nrelocs - 1] == UINT32_MAX ||
+			      c->relocs[c->nrelocs - 1] >= start))
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return true;
+}
+
 /* br (cond == UINT32_MAX) or br_if to label `depth`; the stack is flushed
  * and the condition already popped. */
 void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)
 {
 	struct ctl *b = &c->ctls[c->nctl - 1 - depth];
-	uint32_t arity = label_arity(b), src;
+	uint32_t arity = label_arity(b), src, op, x, y;
 
 	if (c->dead)
 		return;
 	src = c->nvals - arity;
-	if (src == b->height || arity == 0) {
+	if ((src == b->height || arity == 0) && cond != UINT32_MAX &&
+	    cg_fuse_cond(c, cond, &op, &x, &y)) {
+		cg_op(c, op);
+		cg_slot(c, x);
+		cg_slot(c, y);
+		target_word(c, b);
+	} else if (src == b->height || arity == 0) {
 		cg_op(c, cond == UINT32_MAX ? OP_BR : OP_BR_IF);
 		if (cond != UINT32_MAX)
 			cg_slot(c, cond);

@@ -88,6 +88,7 @@ void cg_dst(struct fctx *c, uint32_t height);
 uint32_t cg_here(struct fctx *c);
 uint32_t cg_const(struct fctx *c, uint64_t v);
 void cg_flush(struct fctx *c);
+bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint32_t *b);
 void cg_local_set(struct fctx *c, uint32_t local, bool tee);
 void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond);
 void cg_branch_entry(struct fctx *c, uint32_t depth);

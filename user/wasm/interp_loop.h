@@ -45,6 +45,24 @@
 	if (!okmacro(x)) TRAP("integer overflow");                                    \
 	S(0) = (OT)(IT)x; pc += 2; NEXT(); }
 
+/* Jump to word t of the function's code.  A backward jump closes a loop
+ * iteration: that is the safe point where fuel is spent and suspend
+ * requests are honoured (saving pc = the target, so resume re-enters). */
+#define JUMP(t) do {                                                            \
+	const uint32_t *to_ = func->code->code + (t);                          \
+	if (to_ <= pc && --e->budget <= 0) {                                   \
+		pc = to_;                                                      \
+		rc = tick(e);                                                  \
+		if (rc != AW_OK)                                               \
+			goto out_save;                                         \
+	}                                                                      \
+	pc = to_;                                                              \
+} while (0)
+#define BRCMP(lbl, cond) lbl: { uint64_t a = S(0), b = S(1); (void)b;          \
+	if (cond) JUMP(pc[2]); else pc += 3; NEXT(); }
+#define BRNCMP(lbl, cond) lbl: { uint64_t a = S(0), b = S(1); (void)b;         \
+	if (!(cond)) JUMP(pc[2]); else pc += 3; NEXT(); }
+
 /* result moves of branches: n values from slot src to slot dst */
 #define MOVE(src, dst, n) memmove(fp + (dst), fp + (src), (n) * sizeof(uint64_t))
 
@@ -70,40 +88,33 @@ op_bad:
 	TRAP("internal error: bad opcode");
 op_unreachable:
 	TRAP("unreachable executed");
-op_loop_check:
-	if (--e->budget <= 0) {
-		rc = tick(e);
-		if (rc != AW_OK)
-			goto out_save;
-	}
-	NEXT();
 op_copy:
 	S(0) = S(1);
 	pc += 2;
 	NEXT();
 op_br:
-	pc = func->code->code + pc[0];
+	JUMP(pc[0]);
 	NEXT();
 op_br_if:
 	if (U32(S(0)))
-		pc = func->code->code + pc[1];
+		JUMP(pc[1]);
 	else
 		pc += 2;
 	NEXT();
 op_br_unless:
 	if (!U32(S(0)))
-		pc = func->code->code + pc[1];
+		JUMP(pc[1]);
 	else
 		pc += 2;
 	NEXT();
 op_br_move:
 	MOVE(pc[1], pc[2], pc[3]);
-	pc = func->code->code + pc[0];
+	JUMP(pc[0]);
 	NEXT();
 op_br_if_move:
 	if (U32(S(0))) {
 		MOVE(pc[2], pc[3], pc[4]);
-		pc = func->code->code + pc[1];
+		JUMP(pc[1]);
 	} else {
 		pc += 5;
 	}
@@ -113,9 +124,31 @@ op_br_table: {
 	const uint32_t *ent = pc + 2 + 4 * (i < n ? i : n);
 	if (ent[3] && ent[1] != ent[2])
 		MOVE(ent[1], ent[2], ent[3]);
-	pc = func->code->code + ent[0];
+	JUMP(ent[0]);
 	NEXT();
 }
+BRCMP(op_brc_eqz, U32(a) == 0)
+BRCMP(op_brc_eq, U32(a) == U32(b))
+BRCMP(op_brc_ne, U32(a) != U32(b))
+BRCMP(op_brc_lt_s, S32(a) < S32(b))
+BRCMP(op_brc_lt_u, U32(a) < U32(b))
+BRCMP(op_brc_gt_s, S32(a) > S32(b))
+BRCMP(op_brc_gt_u, U32(a) > U32(b))
+BRCMP(op_brc_le_s, S32(a) <= S32(b))
+BRCMP(op_brc_le_u, U32(a) <= U32(b))
+BRCMP(op_brc_ge_s, S32(a) >= S32(b))
+BRCMP(op_brc_ge_u, U32(a) >= U32(b))
+BRNCMP(op_brn_eqz, U32(a) == 0)
+BRNCMP(op_brn_eq, U32(a) == U32(b))
+BRNCMP(op_brn_ne, U32(a) != U32(b))
+BRNCMP(op_brn_lt_s, S32(a) < S32(b))
+BRNCMP(op_brn_lt_u, U32(a) < U32(b))
+BRNCMP(op_brn_gt_s, S32(a) > S32(b))
+BRNCMP(op_brn_gt_u, U32(a) > U32(b))
+BRNCMP(op_brn_le_s, S32(a) <= S32(b))
+BRNCMP(op_brn_le_u, U32(a) <= U32(b))
+BRNCMP(op_brn_ge_s, S32(a) >= S32(b))
+BRNCMP(op_brn_ge_u, U32(a) >= U32(b))
 op_return: {
 	uint32_t nr = pc[1];
 	struct frame *f;

@@ -15,7 +15,6 @@ enum {
 	OP_UNREACHABLE = 0x00,
 	OP_COPY = 0x01,         /* dst src */
 	OP_BR_UNLESS = 0x02,    /* cond target (if) */
-	OP_LOOP_CHECK = 0x03,   /* safe point: fuel and suspend requests */
 	OP_BR_MOVE = 0x04,      /* target src dst n: move n results, jump */
 	OP_BR_IF_MOVE = 0x05,   /* cond target src dst n */
 	OP_BR = 0x0c,           /* target */
@@ -33,8 +32,11 @@ enum {
 	OP_MEMORY_SIZE = 0x3f,  /* dst */
 	OP_MEMORY_GROW = 0x40,  /* dst delta */
 	/* 0x45..0xc4 numeric: dst a [b] */
+	/* fused "i32 compare; br_if": a b target; eqz compares with 0 */
+	OP_BR_IF_CMP = 0xc5,    /* + (compare opcode - 0x45), 11 opcodes */
 	OP_REF_IS_NULL = 0xd1,  /* dst a */
 	OP_REF_FUNC = 0xd2,     /* dst function index */
+	OP_BR_UNLESS_CMP = 0xd3, /* + (compare opcode - 0x45): the if form */
 	OP_FC_BASE = 0xe0,      /* + 0..17, operands as listed in validate.c */
 	OP_COUNT = 0x100,
 };

@@ -182,8 +182,15 @@ static int op_block(struct fctx *c, uint8_t op)
 		TRY(v_pop(c, AW_I32, NULL, &cond));
 		cg_flush(c);
 		if (!c->dead) {
-			cg_op(c, OP_BR_UNLESS);
-			cg_slot(c, cond);
+			uint32_t op, a, b;
+			if (cg_fuse_cond(c, cond, &op, &a, &b)) {
+				cg_op(c, op + OP_BR_UNLESS_CMP - OP_BR_IF_CMP);
+				cg_slot(c, a);
+				cg_slot(c, b);
+			} else {
+				cg_op(c, OP_BR_UNLESS);
+				cg_slot(c, cond);
+			}
 			site = c->nbuf;
 			cg_word(c, 0);
 		}
@@ -194,10 +201,10 @@ static int op_block(struct fctx *c, uint8_t op)
 	TRY(push_ctl(c, kind, t.params, t.np, t.results, t.nr));
 	c->ctls[c->nctl - 1].else_site = site;
 	c->ctls[c->nctl - 1].single[0] = t.single[0];
-	if (kind == CTL_LOOP) {
+	/* no instruction at the loop head: backward branches are the safe
+	 * points that spend fuel (interp_loop.h) */
+	if (kind == CTL_LOOP)
 		c->ctls[c->nctl - 1].start_pc = cg_here(c);
-		cg_op(c, OP_LOOP_CHECK);
-	}
 	return 0;
 }
 
