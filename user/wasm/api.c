@@ -246,15 +246,25 @@ int aw_instance_start(struct aw_instance *in, struct aw_error *err)
 	return aw_call(in, in->funcs[in->module->start], NULL, 0, NULL, 0, err);
 }
 
+/* API values are packed: one word per value, two for a v128 */
+static uint32_t words(const uint8_t *types, uint32_t n)
+{
+	uint32_t w = n;
+	for (uint32_t i = 0; i < n; i++)
+		w += types[i] == AW_V128;
+	return w;
+}
+
 int aw_call(struct aw_instance *in, struct aw_func *f, const uint64_t *args, uint32_t nargs,
 	    uint64_t *results, uint32_t nresults, struct aw_error *err)
 {
-	uint64_t a[256];
+	uint64_t a[512];
 	const struct aw_functype *t = f->type;
 
 	if (err)
 		memset(err, 0, sizeof(*err));
-	if (nargs != t->nparams || nresults < t->nresults || nargs > 256) {
+	if (nargs != words(t->types, t->nparams) || nargs > 512 ||
+	    nresults < words(t->types + t->nparams, t->nresults)) {
 		if (err) {
 			err->code = AW_EARG;
 			snprintf(err->msg, sizeof(err->msg), "wrong number of arguments or results");
@@ -262,8 +272,15 @@ int aw_call(struct aw_instance *in, struct aw_func *f, const uint64_t *args, uin
 		return AW_EARG;
 	}
 	/* keep the invariant that 32-bit values are zero-extended */
-	for (uint32_t i = 0; i < nargs; i++)
-		a[i] = (t->types[i] == AW_I32 || t->types[i] == AW_F32) ? (uint32_t)args[i] : args[i];
+	for (uint32_t i = 0, k = 0; i < t->nparams; i++) {
+		uint8_t ty = t->types[i];
+		a[k] = (ty == AW_I32 || ty == AW_F32) ? (uint32_t)args[k] : args[k];
+		k++;
+		if (ty == AW_V128) {
+			a[k] = args[k];
+			k++;
+		}
+	}
 	return aw_exec_call(in, f, a, results, err);
 }
 

@@ -41,16 +41,14 @@ void cg_word(struct fctx *c, uint32_t w)
 	c->buf[c->nbuf++] = w;
 }
 
-/* a slot operand; tagged ones are relocated by cg_finish */
+/* a slot operand: cg_finish turns it into a word offset in the frame */
 void cg_slot(struct fctx *c, uint32_t loc)
 {
 	if (c->dead)
 		return;
-	if (loc & (SLOT_TEMP | SLOT_CONST)) {
-		if (!grow(c, (void **)&c->relocs, &c->caprelocs, c->nrelocs + 1, sizeof(uint32_t)))
-			return;
-		c->relocs[c->nrelocs++] = c->nbuf;
-	}
+	if (!grow(c, (void **)&c->relocs, &c->caprelocs, c->nrelocs + 1, sizeof(uint32_t)))
+		return;
+	c->relocs[c->nrelocs++] = c->nbuf;
 	cg_word(c, loc);
 }
 
@@ -76,24 +74,31 @@ uint32_t cg_here(struct fctx *c)
 	return c->nbuf;
 }
 
-uint32_t cg_const(struct fctx *c, uint64_t v)
+/* a constant slot holding (lo, hi); scalars have hi == 0 */
+uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi)
 {
 	uint32_t from = c->nconsts > 256 ? c->nconsts - 256 : 0;
 
 	for (uint32_t i = from; i < c->nconsts; i++)
-		if (c->consts[i] == v)
+		if (c->consts[2 * i] == lo && c->consts[2 * i + 1] == hi)
 			return SLOT_CONST | i;
-	if (!grow(c, (void **)&c->consts, &c->capconsts, c->nconsts + 1, sizeof(uint64_t)))
+	if (!grow(c, (void **)&c->consts, &c->capconsts, 2 * c->nconsts + 2, sizeof(uint64_t)))
 		return SLOT_CONST;
-	c->consts[c->nconsts] = v;
+	c->consts[2 * c->nconsts] = lo;
+	c->consts[2 * c->nconsts + 1] = hi;
 	return SLOT_CONST | c->nconsts++;
+}
+
+uint32_t cg_const(struct fctx *c, uint64_t v)
+{
+	return cg_const128(c, v, 0);
 }
 
 static void materialise(struct fctx *c, uint32_t i)
 {
 	if (c->locs[i] == TEMP(i))
 		return;
-	cg_op(c, OP_COPY);
+	cg_op(c, c->vals[i] == AW_V128 ? OP_COPY2 : OP_COPY);
 	cg_slot(c, TEMP(i));
 	cg_slot(c, c->locs[i]);
 	c->locs[i] = TEMP(i);
@@ -127,14 +132,9 @@ void cg_local_set(struct fctx *c, uint32_t local, bool tee)
 	    c->buf[c->last_dst] == TEMP(top)) {
 		/* the value was just computed: compute it straight into the local */
 		c->buf[c->last_dst] = local;
-		for (uint32_t i = c->nrelocs; i-- > 0;)
-			if (c->relocs[i] == c->last_dst) {
-				c->relocs[i] = UINT32_MAX;
-				break;
-			}
 		c->last_end = UINT32_MAX;
 	} else if (c->locs[top] != local) {
-		cg_op(c, OP_COPY);
+		cg_op(c, c->vals[top] == AW_V128 ? OP_COPY2 : OP_COPY);
 		cg_slot(c, local);
 		cg_slot(c, c->locs[top]);
 		c->last_end = UINT32_MAX;
@@ -186,8 +186,7 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 	*a = c->buf[start + 2];
 	*b = cmp == 0x45 ? *a : c->buf[start + 3];
 	/* forget the compare and its slot relocations */
-	while (c->nrelocs && (c->relocs[c->nrelocs - 1] == UINT32_MAX ||
-			      c->relocs[c->nrelocs - 1] >= start))
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
 		c->nrelocs--;
 	c->nbuf = start;
 	c->last_end = UINT32_MAX;
@@ -285,7 +284,8 @@ void cg_patch_at(struct fctx *c, uint32_t site)
 		c->buf[site] = here;
 }
 
-/* Rewrite tagged slots now that the pool size is known, and hand over. */
+/* Resolve slots now that the pool size is known, and hand over.  A slot is
+ * two 64-bit words (a v128 needs both), so slot s is word offset 2 * s. */
 int cg_finish(struct fctx *c, struct aw_code *code)
 {
 	uint32_t nl = code->nlocals;
@@ -293,19 +293,19 @@ int cg_finish(struct fctx *c, struct aw_code *code)
 	if (c->oom)
 		return -1;
 	for (uint32_t i = 0; i < c->nrelocs; i++) {
-		uint32_t pos = c->relocs[i], w;
-		if (pos == UINT32_MAX)
-			continue;
-		w = c->buf[pos];
-		c->buf[pos] = (w & SLOT_CONST) ? nl + (w & SLOT_MASK)
-					       : nl + c->nconsts + (w & SLOT_MASK);
+		uint32_t pos = c->relocs[i], w = c->buf[pos];
+		if (w & SLOT_CONST)
+			w = nl + (w & SLOT_MASK);
+		else if (w & SLOT_TEMP)
+			w = nl + c->nconsts + (w & SLOT_MASK);
+		c->buf[pos] = 2 * w;
 	}
 	code->code = c->buf;
 	code->ncode = c->nbuf;
 	code->consts = c->consts;
 	code->nconsts = c->nconsts;
 	code->max_stack = c->max_height + 1;
-	code->frame_size = nl + c->nconsts + code->max_stack;
+	code->frame_size = 2 * (nl + c->nconsts + code->max_stack);
 	c->buf = NULL;
 	c->consts = NULL;
 	return 0;

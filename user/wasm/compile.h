@@ -6,7 +6,8 @@
  *
  * The internal code is register based: every operand names a frame slot.
  * Frame layout: [locals][constants][operand stack], so the value at operand
- * stack height h lives in slot nlocals + nconsts + h.  While compiling, each
+ * stack height h lives in slot nlocals + nconsts + h.  A slot is two 64-bit
+ * words (room for a v128); scalars use the first.  While compiling, each
  * operand stack entry records where its value is: its canonical stack slot
  * (SLOT_TEMP | h), a local (its index), or a constant (SLOT_CONST | k).
  * local.get and constants cost no instruction; values are copied to their
@@ -87,6 +88,7 @@ void cg_op(struct fctx *c, uint32_t op);
 void cg_dst(struct fctx *c, uint32_t height);
 uint32_t cg_here(struct fctx *c);
 uint32_t cg_const(struct fctx *c, uint64_t v);
+uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi);
 void cg_flush(struct fctx *c);
 bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint32_t *b);
 void cg_local_set(struct fctx *c, uint32_t local, bool tee);

@@ -43,8 +43,9 @@ struct aw_globaltype {
 
 /* a constant expression, evaluated at instantiation */
 struct aw_const {
-	uint8_t op;   /* 0x41..0x44 const, 0x23 global.get, 0xd0 ref.null, 0xd2 ref.func */
+	uint8_t op;   /* 0x41..0x44 const, 0x23 global.get, 0xd0 ref.null, 0xd2 ref.func, 0xfd v128.const */
 	uint64_t val; /* the constant, or the index */
+	uint64_t hi;  /* upper half of a v128 constant */
 };
 
 struct aw_import {
@@ -72,10 +73,10 @@ struct aw_code {
 	uint32_t nlocals;            /* params + declared locals */
 	uint8_t *local_types;        /* declared locals only */
 	uint32_t max_stack;          /* operand stack slots */
-	uint32_t frame_size;         /* locals + constants + operand stack */
+	uint32_t frame_size;         /* words: 2 x (locals + constants + operand stack) */
 	uint32_t *code;
 	uint32_t ncode;
-	uint64_t *consts;            /* copied into each new frame */
+	uint64_t *consts;            /* 2 words each, copied into each new frame */
 	uint32_t nconsts;
 };
 
@@ -155,6 +156,7 @@ struct aw_memory {
 
 struct aw_global {
 	uint64_t val;
+	uint64_t hi;       /* upper half of a v128 */
 	uint8_t type;
 	bool mut;
 };

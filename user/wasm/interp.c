@@ -17,7 +17,7 @@
 #include "numeric.h"
 #include "ops.h"
 
-#define STACK_SLOTS (256 * 1024)
+#define STACK_WORDS (512 * 1024) /* 64-bit words; a slot is two */
 #define MAX_FRAMES (32 * 1024)
 #define SLICE 4096 /* safe points between looks at fuel and suspend requests */
 
@@ -53,13 +53,13 @@ static struct aw_exec *exec_get(void)
 	e = calloc(1, sizeof(*e));
 	if (!e)
 		return NULL;
-	e->stack = malloc(STACK_SLOTS * sizeof(uint64_t));
+	e->stack = malloc(STACK_WORDS * sizeof(uint64_t));
 	e->frames = malloc(MAX_FRAMES * sizeof(struct frame));
 	if (!e->stack || !e->frames) {
 		aw_exec_free(e);
 		return NULL;
 	}
-	e->stack_end = e->stack + STACK_SLOTS;
+	e->stack_end = e->stack + STACK_WORDS;
 	return e;
 }
 
@@ -137,6 +137,43 @@ static int call_host(struct aw_func *f, struct aw_instance *caller, uint64_t *ar
 	return hc.status;
 }
 
+/* A host function called from wasm: its arguments are in slots (two words
+ * apart); host functions see them packed.  Their types have no v128. */
+static int call_host_slots(struct aw_func *f, struct aw_instance *caller, uint64_t *slots,
+			   struct aw_error *err)
+{
+	uint64_t buf[64];
+	const struct aw_functype *t = f->type;
+	int rc;
+
+	if (t->nparams > 64 || t->nresults > 64)
+		return trap(err, "too many host function arguments");
+	for (uint32_t i = 0; i < t->nparams; i++)
+		buf[i] = slots[2 * i];
+	rc = call_host(f, caller, buf, err);
+	for (uint32_t i = 0; rc == AW_OK && i < t->nresults; i++)
+		slots[2 * i] = buf[i];
+	return rc;
+}
+
+/* API values are packed (a v128 takes two words); slots are two words each */
+static void unpack_values(uint64_t *slots, const uint64_t *vals, const uint8_t *types, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		slots[2 * i] = *vals++;
+		slots[2 * i + 1] = types[i] == AW_V128 ? *vals++ : 0;
+	}
+}
+
+static void pack_values(uint64_t *vals, const uint64_t *slots, const uint8_t *types, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		*vals++ = slots[2 * i];
+		if (types[i] == AW_V128)
+			*vals++ = slots[2 * i + 1];
+	}
+}
+
 #include "interp_loop.h"
 
 int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *args,
@@ -166,17 +203,17 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 	e->root = inst;
 	e->entry = f;
 	e->nframes = 0;
-	if (f->code->frame_size > STACK_SLOTS) {
+	if (f->code->frame_size > STACK_WORDS) {
 		exec_put(e);
 		return trap(err, "call stack exhausted");
 	}
-	if (t->nparams)
-		memcpy(e->stack, args, t->nparams * sizeof(uint64_t));
+	unpack_values(e->stack, args, t->types, t->nparams);
 	e->fp = e->stack;
 	e->func = f;
-	memset(e->fp + t->nparams, 0, (f->code->nlocals - t->nparams) * sizeof(uint64_t));
+	memset(e->fp + 2 * t->nparams, 0, (f->code->nlocals - t->nparams) * 2 * sizeof(uint64_t));
 	if (f->code->nconsts)
-		memcpy(e->fp + f->code->nlocals, f->code->consts, f->code->nconsts * sizeof(uint64_t));
+		memcpy(e->fp + 2 * f->code->nlocals, f->code->consts,
+		       f->code->nconsts * 2 * sizeof(uint64_t));
 	e->pc = f->code->code;
 	refill(e);
 	rc = run(e, err);
@@ -184,8 +221,8 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 		inst->suspended = e;
 		return rc;
 	}
-	if (rc == AW_OK && t->nresults)
-		memcpy(results, e->stack, t->nresults * sizeof(uint64_t));
+	if (rc == AW_OK)
+		pack_values(results, e->stack, t->types + t->nparams, t->nresults);
 	exec_put(e);
 	return rc;
 }
@@ -204,8 +241,9 @@ int aw_exec_resume(struct aw_instance *inst, uint64_t *results, struct aw_error 
 		inst->suspended = e;
 		return rc;
 	}
-	if (rc == AW_OK && e->entry->type->nresults)
-		memcpy(results, e->stack, e->entry->type->nresults * sizeof(uint64_t));
+	if (rc == AW_OK)
+		pack_values(results, e->stack, e->entry->type->types + e->entry->type->nparams,
+			    e->entry->type->nresults);
 	exec_put(e);
 	return rc;
 }

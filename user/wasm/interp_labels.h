@@ -1,6 +1,10 @@
 /* internal opcode (ops.h) -> label of interp_loop.h */
 [0x00] = &&op_unreachable,
 [0x01] = &&op_copy,
+[0x03] = &&op_copy2,
+[0x1c] = &&op_select2,
+[0x20] = &&op_global_get2,
+[0x21] = &&op_global_set2,
 [0x02] = &&op_br_unless,
 [0x04] = &&op_br_move,
 [0x05] = &&op_br_if_move,

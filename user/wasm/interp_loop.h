@@ -64,7 +64,7 @@
 	if (!(cond)) JUMP(pc[2]); else pc += 3; NEXT(); }
 
 /* result moves of branches: n values from slot src to slot dst */
-#define MOVE(src, dst, n) memmove(fp + (dst), fp + (src), (n) * sizeof(uint64_t))
+#define MOVE(src, dst, n) memmove(fp + (dst), fp + (src), (n) * 2 * sizeof(uint64_t))
 
 static int run(struct aw_exec *e, struct aw_error *err)
 {
@@ -90,6 +90,11 @@ op_unreachable:
 	TRAP("unreachable executed");
 op_copy:
 	S(0) = S(1);
+	pc += 2;
+	NEXT();
+op_copy2:
+	fp[pc[0]] = fp[pc[1]];
+	fp[pc[0] + 1] = fp[pc[1] + 1];
 	pc += 2;
 	NEXT();
 op_br:
@@ -186,7 +191,7 @@ op_call_indirect: {
 }
 do_call:
 	if (callee->host) {
-		rc = call_host(callee, inst, nfp, err);
+		rc = call_host_slots(callee, inst, nfp, err);
 		if (rc != AW_OK)
 			goto out_trap;
 		LOAD_CTX();
@@ -199,9 +204,9 @@ do_call:
 			TRAP("call stack exhausted");
 		e->frames[e->nframes++] = (struct frame){ pc, fp, func };
 		fp = nfp;
-		memset(fp + np, 0, (code->nlocals - np) * sizeof(uint64_t));
+		memset(fp + 2 * np, 0, (code->nlocals - np) * 2 * sizeof(uint64_t));
 		if (code->nconsts)
-			memcpy(fp + code->nlocals, code->consts, code->nconsts * sizeof(uint64_t));
+			memcpy(fp + 2 * code->nlocals, code->consts, code->nconsts * 2 * sizeof(uint64_t));
 		func = callee;
 		pc = code->code;
 		if (callee->inst != inst)
@@ -219,12 +224,29 @@ op_select:
 	S(0) = U32(S(3)) ? S(1) : S(2);
 	pc += 4;
 	NEXT();
+op_select2: {
+	uint32_t from = U32(S(3)) ? pc[1] : pc[2];
+	fp[pc[0]] = fp[from];
+	fp[pc[0] + 1] = fp[from + 1];
+	pc += 4;
+	NEXT();
+}
 op_global_get:
 	S(0) = globals[pc[1]]->val;
 	pc += 2;
 	NEXT();
+op_global_get2:
+	S(0) = globals[pc[1]]->val;
+	fp[pc[0] + 1] = globals[pc[1]]->hi;
+	pc += 2;
+	NEXT();
 op_global_set:
 	globals[pc[1]]->val = S(0);
+	pc += 2;
+	NEXT();
+op_global_set2:
+	globals[pc[1]]->val = S(0);
+	globals[pc[1]]->hi = fp[pc[0] + 1];
 	pc += 2;
 	NEXT();
 op_table_get: {

@@ -14,6 +14,10 @@
 enum {
 	OP_UNREACHABLE = 0x00,
 	OP_COPY = 0x01,         /* dst src */
+	OP_COPY2 = 0x03,        /* dst src: both words of a v128 slot */
+	OP_SELECT2 = 0x1c,      /* dst a b cond, v128 */
+	OP_GLOBAL_GET2 = 0x20,  /* dst index, v128 */
+	OP_GLOBAL_SET2 = 0x21,  /* src index, v128 */
 	OP_BR_UNLESS = 0x02,    /* cond target (if) */
 	OP_BR_MOVE = 0x04,      /* target src dst n: move n results, jump */
 	OP_BR_IF_MOVE = 0x05,   /* cond target src dst n */

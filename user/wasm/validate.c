@@ -424,7 +424,7 @@ static int op_select(struct fctx *c, uint8_t op)
 		if (t1 == AW_TYPE_ANY)
 			t1 = t2;
 	}
-	cg_op(c, OP_SELECT);
+	cg_op(c, t1 == AW_V128 ? OP_SELECT2 : OP_SELECT);
 	cg_dst(c, c->nvals);
 	cg_slot(c, l2);
 	cg_slot(c, l1);
@@ -467,7 +467,7 @@ static int op_global(struct fctx *c, uint8_t op)
 		return INVALID(c, "unknown global %u", idx);
 	g = &c->m->globals[idx];
 	if (op == 0x23) {
-		cg_op(c, OP_GLOBAL_GET);
+		cg_op(c, g->type == AW_V128 ? OP_GLOBAL_GET2 : OP_GLOBAL_GET);
 		cg_dst(c, c->nvals);
 		cg_word(c, idx);
 		c->last_end = c->nbuf;
@@ -476,7 +476,7 @@ static int op_global(struct fctx *c, uint8_t op)
 	if (!g->mut)
 		return INVALID(c, "global is immutable");
 	TRY(v_pop(c, g->type, NULL, &loc));
-	cg_op(c, OP_GLOBAL_SET);
+	cg_op(c, g->type == AW_V128 ? OP_GLOBAL_SET2 : OP_GLOBAL_SET);
 	cg_slot(c, loc);
 	cg_word(c, idx);
 	return 0;

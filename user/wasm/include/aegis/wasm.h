@@ -132,7 +132,8 @@ int aw_func_signature(const struct aw_func *f, uint32_t *nparams, const uint8_t 
 		      uint32_t *nresults, const uint8_t **results);
 uint64_t aw_global_get(const struct aw_global *g, uint8_t *type);
 
-/* Call f with args; on AW_OK results[0..nresults) are filled in. */
+/* Call f with args; on AW_OK results[0..nresults) are filled in.  Values
+ * are one word each, except a v128, which takes two (low half first). */
 int aw_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *args, uint32_t nargs,
 	    uint64_t *results, uint32_t nresults, struct aw_error *err);
 /* Continue a call that returned AW_SUSPENDED or AW_OUT_OF_FUEL. */
