@@ -232,6 +232,11 @@ int aw_func_signature(const struct aw_func *f, uint32_t *nparams, const uint8_t 
 	return 0;
 }
 
+uint64_t aw_global_get_hi(const struct aw_global *g)
+{
+	return g->hi;
+}
+
 uint64_t aw_global_get(const struct aw_global *g, uint8_t *type)
 {
 	if (type)

@@ -54,6 +54,8 @@ void cg_slot(struct fctx *c, uint32_t loc)
 
 void cg_op(struct fctx *c, uint32_t op)
 {
+	if (!c->dead)
+		c->last_op = c->nbuf;
 	cg_word(c, op);
 }
 
@@ -179,6 +181,8 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 	    c->buf[c->last_dst] != cond)
 		return false;
 	start = c->last_dst - 1;
+	if (start != c->last_op)
+		return false; /* e.g. a SIMD test: its dst follows a sub-opcode */
 	cmp = c->buf[start];
 	if (cmp < 0x45 || cmp > 0x4f)
 		return false;

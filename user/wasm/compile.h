@@ -54,6 +54,7 @@ struct fctx {
 	uint32_t nrelocs, caprelocs;
 	uint32_t last_dst;     /* position of the last instruction's result slot */
 	uint32_t last_end;     /* code size right after that instruction */
+	uint32_t last_op;      /* position of the last opcode word */
 	struct ctl *ctls;
 	uint32_t nctl, capctl;
 	uint32_t *buf;
@@ -81,6 +82,9 @@ int op_ref(struct fctx *c, uint8_t op);
 int op_table_getset(struct fctx *c, uint8_t op);
 int op_memsize(struct fctx *c, uint8_t op);
 int zero_byte(struct fctx *c);
+
+/* validate_simd.c */
+int op_simd(struct fctx *c);
 
 void cg_word(struct fctx *c, uint32_t w);
 void cg_slot(struct fctx *c, uint32_t loc);

@@ -350,6 +350,16 @@ static int read_const(struct aw_reader *r, struct aw_module *m, uint8_t want,
 		case 0x42: { int64_t v; TRY(aw_read_s64(r, &v)); c->val = (uint64_t)v; t = AW_I64; break; }
 		case 0x43: { uint32_t v; TRY(aw_read_bytes(r, &v, 4)); c->val = v; t = AW_F32; break; }
 		case 0x44: TRY(aw_read_bytes(r, &c->val, 8)); t = AW_F64; break;
+		case 0xfd: {
+			uint32_t sub;
+			TRY(aw_read_u32(r, &sub));
+			if (sub != 12)
+				return aw_fail(r, AW_EINVALID, "constant expression required");
+			TRY(aw_read_bytes(r, &c->val, 8));
+			TRY(aw_read_bytes(r, &c->hi, 8));
+			t = AW_V128;
+			break;
+		}
 		case 0xd0: TRY(read_reftype(r, &t)); c->val = 0; break;
 		case 0xd2: {
 			uint32_t f;

@@ -129,7 +129,13 @@ static int alloc_defined(struct aw_instance *in, struct aw_error *err)
 		in->globals[i] = g;
 		g->type = m->globals[i].type;
 		g->mut = m->globals[i].mut;
-		g->val = eval_const(in, &m->global_init[i - m->nglobals_imported]);
+		{
+			const struct aw_const *init = &m->global_init[i - m->nglobals_imported];
+			g->val = eval_const(in, init);
+			/* the high half of a v128 */
+			g->hi = init->op == 0xfd ? init->hi :
+				init->op == 0x23 ? in->globals[init->val]->hi : 0;
+		}
 	}
 	return 0;
 }

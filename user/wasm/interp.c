@@ -16,6 +16,7 @@
 #include "internal.h"
 #include "numeric.h"
 #include "ops.h"
+#include "simd.h"
 
 #define STACK_WORDS (512 * 1024) /* 64-bit words; a slot is two */
 #define MAX_FRAMES (32 * 1024)

@@ -210,3 +210,4 @@
 [0xdb] = &&op_brn_le_u,
 [0xdc] = &&op_brn_ge_s,
 [0xdd] = &&op_brn_ge_u,
+[0xfd] = &&op_simd,

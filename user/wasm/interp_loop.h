@@ -220,6 +220,13 @@ do_call:
 		NEXT();
 	}
 }
+op_simd: {
+	const uint32_t *next = aw_simd_exec(pc, fp, membase, memsize);
+	if (!next)
+		TRAP("out of bounds memory access");
+	pc = next;
+	NEXT();
+}
 op_select:
 	S(0) = U32(S(3)) ? S(1) : S(2);
 	pc += 4;

@@ -135,5 +135,6 @@ bool aw_is_reftype(uint8_t t)
 
 bool aw_is_valtype(uint8_t t)
 {
-	return t == AW_I32 || t == AW_I64 || t == AW_F32 || t == AW_F64 || aw_is_reftype(t);
+	return t == AW_I32 || t == AW_I64 || t == AW_F32 || t == AW_F64 || t == AW_V128 ||
+	       aw_is_reftype(t);
 }

@@ -42,6 +42,7 @@ enum {
 	OP_REF_FUNC = 0xd2,     /* dst function index */
 	OP_BR_UNLESS_CMP = 0xd3, /* + (compare opcode - 0x45): the if form */
 	OP_FC_BASE = 0xe0,      /* + 0..17, operands as listed in validate.c */
+	OP_SIMD = 0xfd,         /* sub-opcode [dst] srcs... [immediates]: simd.c */
 	OP_COUNT = 0x100,
 };
 

@@ -508,6 +508,7 @@ static int instr(struct fctx *c, uint8_t op)
 	case 0x41: case 0x42: case 0x43: case 0x44: return op_const(c, op);
 	case 0xd0: case 0xd1: case 0xd2: return op_ref(c, op);
 	case 0xfc: return op_fc(c);
+	case 0xfd: return op_simd(c);
 	}
 	if (op >= 0x28 && op <= 0x3e)
 		return op_memarg(c, op);

@@ -131,6 +131,7 @@ struct aw_global *aw_instance_global(struct aw_instance *inst, const char *expor
 int aw_func_signature(const struct aw_func *f, uint32_t *nparams, const uint8_t **params,
 		      uint32_t *nresults, const uint8_t **results);
 uint64_t aw_global_get(const struct aw_global *g, uint8_t *type);
+uint64_t aw_global_get_hi(const struct aw_global *g); /* upper half of a v128 */
 
 /* Call f with args; on AW_OK results[0..nresults) are filled in.  Values
  * are one word each, except a v128, which takes two (low half first). */
