@@ -32,11 +32,8 @@ struct aw_module *aw_module_load_named(const uint8_t *bytes, size_t len, const c
 	m->len = len;
 	if (aw_decode(m, err))
 		goto out_free;
-	for (uint32_t i = 0; i < m->nfuncs - m->nfuncs_imported; i++) {
-		if (aw_validate_code(m, i, err))
-			goto out_free;
-		m->code_bytes += m->codes[i].body_len;
-	}
+	if (aw_validate_functions(m, err))
+		goto out_free;
 	return m;
 out_oom:
 	err->code = AW_ENOMEM;

@@ -204,7 +204,7 @@ void aw_module_release(struct aw_module *m);
 bool aw_functype_eq(const struct aw_functype *a, const struct aw_functype *b);
 
 /* validate.c */
-int aw_validate_code(struct aw_module *m, uint32_t idx, struct aw_error *err);
+int aw_validate_functions(struct aw_module *m, struct aw_error *err);
 
 /* interp.c */
 int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *args,

@@ -534,43 +534,66 @@ static int run(struct fctx *c)
 	return 0;
 }
 
-int aw_validate_code(struct aw_module *m, uint32_t idx, struct aw_error *err)
+/* Check and compile one function.  The scratch arrays in c (operand and
+ * control stacks, patch and relocation lists) are reused across the
+ * functions of a module; code and constants are handed to the function. */
+static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struct aw_error *err)
 {
 	struct aw_code *code = &m->codes[idx];
-	struct fctx c;
 	int rc;
 
-	memset(&c, 0, sizeof(c));
-	c.m = m;
-	c.code = code;
-	c.ft = &m->types[code->type];
-	c.last_end = UINT32_MAX;
-	c.r.base = m->bytes;
-	c.r.p = m->bytes + code->body_off;
-	c.r.end = c.r.p + code->body_len;
-	c.r.section = "code";
-	c.r.err = err;
-	c.r.modname = m->name;
-	c.locals = malloc(code->nlocals + 1);
-	if (!c.locals)
-		return aw_fail(&c.r, AW_ENOMEM, "out of memory");
-	memcpy(c.locals, c.ft->types, c.ft->nparams);
-	memcpy(c.locals + c.ft->nparams, code->local_types, code->nlocals - c.ft->nparams);
-	rc = run(&c);
+	c->m = m;
+	c->code = code;
+	c->ft = &m->types[code->type];
+	c->nvals = c->max_height = c->nctl = c->nbuf = c->npatch = 0;
+	c->nconsts = c->nrelocs = 0;
+	c->capbuf = c->capconsts = 0;
+	c->buf = NULL;
+	c->consts = NULL;
+	c->dead = c->oom = false;
+	c->last_end = c->last_op = UINT32_MAX;
+	c->r.base = m->bytes;
+	c->r.p = m->bytes + code->body_off;
+	c->r.end = c->r.p + code->body_len;
+	c->r.section = "code";
+	c->r.err = err;
+	c->r.modname = m->name;
+	c->locals = malloc(code->nlocals + 1);
+	if (!c->locals)
+		return aw_fail(&c->r, AW_ENOMEM, "out of memory");
+	memcpy(c->locals, c->ft->types, c->ft->nparams);
+	memcpy(c->locals + c->ft->nparams, code->local_types, code->nlocals - c->ft->nparams);
+	rc = run(c);
 	if (rc == 0) {
-		if (cg_finish(&c, code))
-			rc = aw_fail(&c.r, AW_ENOMEM, "out of memory");
+		if (cg_finish(c, code))
+			rc = aw_fail(&c->r, AW_ENOMEM, "out of memory");
 		else
 			m->compiled_bytes += code->ncode * sizeof(uint32_t) +
-					     code->nconsts * sizeof(uint64_t);
+					     code->nconsts * 2 * sizeof(uint64_t);
 	}
-	free(c.buf);
-	free(c.consts);
+	free(c->buf);
+	free(c->consts);
+	free(c->locals);
+	c->buf = NULL;
+	c->consts = NULL;
+	c->locals = NULL;
+	return rc;
+}
+
+int aw_validate_functions(struct aw_module *m, struct aw_error *err)
+{
+	struct fctx c;
+	int rc = 0;
+
+	memset(&c, 0, sizeof(c));
+	for (uint32_t i = 0; i < m->nfuncs - m->nfuncs_imported && !rc; i++) {
+		rc = validate_one(&c, m, i, err);
+		m->code_bytes += m->codes[i].body_len;
+	}
 	free(c.relocs);
 	free(c.locs);
 	free(c.vals);
 	free(c.ctls);
 	free(c.patches);
-	free(c.locals);
 	return rc;
 }
