@@ -137,6 +137,8 @@ wasi() {
 	run_both stdin_copy "some input
 over two lines" 0 "$m/stdin_copy.wasm"
 	run_both files "" 1 "$m/files.wasm"
+	run_both poll "ready
+" 0 "$m/poll.wasm"
 	# the sandbox: symlinks and .. must not lead out (aegis-wasm only)
 	rm -rf "$m/esc"
 	mkdir -p "$m/esc/box/sub"

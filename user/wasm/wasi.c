@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -511,52 +512,102 @@ static uint64_t now_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* poll_oneoff: clock subscriptions sleep; fd subscriptions report ready at
- * once (regular files always are; this is the documented limit). */
+#define POLL_MAX 256
+
+/* Relative timeout in ns of a clock subscription s, or UINT64_MAX on error. */
+static uint64_t sub_timeout(const uint8_t *s)
+{
+	clockid_t id;
+	uint64_t t = get64(s + 24), now;
+
+	if (clock_id(get32(s + 16), &id))
+		return UINT64_MAX;
+	if (!(get32(s + 40) & 1))
+		return t;
+	now = now_ns(id);
+	return t > now ? t - now : 0;
+}
+
+static void put_event(uint8_t *ev, const uint8_t *sub, uint16_t error, uint64_t nbytes,
+		      uint16_t flags)
+{
+	memset(ev, 0, 32);
+	memcpy(ev, sub, 8);         /* userdata */
+	memcpy(ev + 8, &error, 2);
+	ev[10] = sub[8];            /* event type = subscription tag */
+	put64(ev + 16, nbytes);
+	memcpy(ev + 24, &flags, 2);
+}
+
+/* poll_oneoff: waits with poll() for fd subscriptions and the earliest
+ * clock subscription; regular files are always ready. */
 static int poll_oneoff(struct aw_host_call *c, uint64_t *a, void *u)
 {
-	uint32_t n = (uint32_t)a[2], nev = 0;
-	uint8_t *in = wasi_mem(c, (uint32_t)a[0], n * 48), *out = wasi_mem(c, (uint32_t)a[1], n * 32);
-	uint8_t *pn = wasi_mem(c, (uint32_t)a[3], 4);
-	uint64_t wait = UINT64_MAX;
-	int best = -1;
+	uint32_t n = (uint32_t)a[2], nev = 0, nfds = 0;
+	uint8_t *in, *out, *pn;
+	struct pollfd pfd[POLL_MAX];
+	uint32_t pfd_sub[POLL_MAX];
+	uint64_t wait = UINT64_MAX, start = now_ns(CLOCK_MONOTONIC), waited;
+	int timeout_ms, r;
 
-	if (n == 0)
+	if (n == 0 || n > POLL_MAX)
 		RET(WE_INVAL);
-	if (!in || !out || !pn || n > 4096)
+	in = wasi_mem(c, (uint32_t)a[0], n * 48);
+	out = wasi_mem(c, (uint32_t)a[1], n * 32);
+	pn = wasi_mem(c, (uint32_t)a[3], 4);
+	if (!in || !out || !pn)
 		RET(WE_FAULT);
 	for (uint32_t i = 0; i < n; i++) {
-		uint8_t *s = in + 48 * i, *ev;
-		clockid_t id;
+		const uint8_t *s = in + 48 * i;
+		struct wasi_fd *f;
 		if (s[8] == 0) {
-			uint64_t t = get64(s + 24), d;
-			if (clock_id(get32(s + 16), &id))
-				RET(WE_INVAL);
-			d = (get32(s + 40) & 1) ? (t > now_ns(id) ? t - now_ns(id) : 0) : t;
-			if (d < wait) {
-				wait = d;
-				best = (int)i;
-			}
+			uint64_t t = sub_timeout(s);
+			if (t == UINT64_MAX)
+				put_event(out + 32 * nev++, s, WE_INVAL, 0, 0);
+			else if (t < wait)
+				wait = t;
 			continue;
 		}
-		ev = out + 32 * nev++;
-		memset(ev, 0, 32);
-		memcpy(ev, s, 8);
-		ev[10] = s[8];
-		if (!wasi_fd(W(u), get32(s + 16)))
-			ev[8] = WE_BADF;
-		else
-			put64(ev + 16, 1);
+		f = s[8] <= 2 ? wasi_fd(W(u), get32(s + 16)) : NULL;
+		if (!f) {
+			put_event(out + 32 * nev++, s, s[8] <= 2 ? WE_BADF : WE_INVAL, 0, 0);
+			continue;
+		}
+		pfd[nfds].fd = f->host;
+		pfd[nfds].events = s[8] == 1 ? POLLIN : POLLOUT;
+		pfd[nfds].revents = 0;
+		pfd_sub[nfds++] = i;
 	}
-	if (nev == 0 && best >= 0) {
+	if (nev)
+		wait = 0;
+	if (nfds == 0 && wait != UINT64_MAX && wait > 0) {
+		/* only clocks: sleep precisely */
 		struct timespec ts = { (time_t)(wait / 1000000000ull), (long)(wait % 1000000000ull) };
-		uint8_t *ev = out;
 		while (nanosleep(&ts, &ts) && errno == EINTR)
 			;
-		memset(ev, 0, 32);
-		memcpy(ev, in + 48 * best, 8);
-		ev[10] = 0;
-		nev = 1;
+	} else if (nfds > 0) {
+		timeout_ms = wait == UINT64_MAX ? -1 :
+			     wait / 1000000ull > 86400000ull ? 86400000 : (int)((wait + 999999) / 1000000);
+		do
+			r = poll(pfd, nfds, timeout_ms);
+		while (r < 0 && errno == EINTR);
+		for (uint32_t k = 0; r > 0 && k < nfds; k++) {
+			const uint8_t *s = in + 48 * pfd_sub[k];
+			if (!pfd[k].revents)
+				continue;
+			put_event(out + 32 * nev++, s, (pfd[k].revents & POLLNVAL) ? WE_BADF : 0, 1,
+				  (pfd[k].revents & POLLHUP) ? 1 : 0);
+		}
+	}
+	waited = now_ns(CLOCK_MONOTONIC) - start;
+	for (uint32_t i = 0; i < n; i++) {
+		const uint8_t *s = in + 48 * i;
+		uint64_t t;
+		if (s[8] != 0 || (t = sub_timeout(s)) == UINT64_MAX)
+			continue;
+		/* absolute deadlines were recomputed: they are now due or not */
+		if ((get32(s + 40) & 1) ? t == 0 : t <= waited)
+			put_event(out + 32 * nev++, s, 0, 0, 0);
 	}
 	put32(pn, nev);
 	RET(WE_SUCCESS);
