@@ -197,6 +197,28 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 	return true;
 }
 
+/* If the i32 address `loc` (just popped) was computed by an i32.add right
+ * before, take the add back and give its operands: loads and stores have
+ * forms that add them (wrapping to 32 bits, as the add would). */
+bool cg_fuse_add(struct fctx *c, uint32_t loc, uint32_t *x, uint32_t *y)
+{
+	uint32_t start;
+
+	if (c->dead || c->last_end != c->nbuf || loc != TEMP(c->nvals) ||
+	    c->buf[c->last_dst] != loc)
+		return false;
+	start = c->last_dst - 1;
+	if (start != c->last_op || c->buf[start] != 0x6a)
+		return false;
+	*x = c->buf[start + 2];
+	*y = c->buf[start + 3];
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return true;
+}
+
 /* br (cond == UINT32_MAX) or br_if to label `depth`; the stack is flushed
  * and the condition already popped. */
 void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)

@@ -40,6 +40,13 @@
 #define LOAD(lbl, T, conv) lbl: { T v_; memcpy(&v_, EA(S(1), sizeof(T)), sizeof(T)); S(0) = conv(v_); pc += 3; NEXT(); }
 #define STORE(lbl, T) lbl: { T v_ = (T)S(1); memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); }
 
+/* the fused forms: the address is the 32-bit sum of two slots */
+#define EA2(x, y, n) ({ uint64_t ea_ = (uint64_t)U32((x) + (y)) + pc[3];       \
+		 if (ea_ + (n) > memsize) TRAP("out of bounds memory access");  \
+		 membase + ea_; })
+#define LOADA(lbl, T, conv) lbl: { T v_; memcpy(&v_, EA2(S(1), S(2), sizeof(T)), sizeof(T)); S(0) = conv(v_); pc += 4; NEXT(); }
+#define STOREA(lbl, T) lbl: { T v_ = (T)S(2); memcpy(EA2(S(0), S(1), sizeof(T)), &v_, sizeof(T)); pc += 4; NEXT(); }
+
 #define TRUNC(lbl, FT, of, okmacro, IT, OT) lbl: { FT x = of(S(1));                    \
 	if (x != x) TRAP("invalid conversion to integer");                            \
 	if (!okmacro(x)) TRAP("integer overflow");                                    \
@@ -297,6 +304,29 @@ STORE(op_i32_store16, uint16_t)
 STORE(op_i64_store8, uint8_t)
 STORE(op_i64_store16, uint16_t)
 STORE(op_i64_store32, uint32_t)
+LOADA(op_la_i32_load, uint32_t, (uint64_t))
+LOADA(op_la_i64_load, uint64_t, (uint64_t))
+LOADA(op_la_f32_load, uint32_t, (uint64_t))
+LOADA(op_la_f64_load, uint64_t, (uint64_t))
+LOADA(op_la_i32_load8_s, int8_t, (uint32_t)(int32_t))
+LOADA(op_la_i32_load8_u, uint8_t, (uint64_t))
+LOADA(op_la_i32_load16_s, int16_t, (uint32_t)(int32_t))
+LOADA(op_la_i32_load16_u, uint16_t, (uint64_t))
+LOADA(op_la_i64_load8_s, int8_t, (uint64_t)(int64_t))
+LOADA(op_la_i64_load8_u, uint8_t, (uint64_t))
+LOADA(op_la_i64_load16_s, int16_t, (uint64_t)(int64_t))
+LOADA(op_la_i64_load16_u, uint16_t, (uint64_t))
+LOADA(op_la_i64_load32_s, int32_t, (uint64_t)(int64_t))
+LOADA(op_la_i64_load32_u, uint32_t, (uint64_t))
+STOREA(op_sa_i32_store, uint32_t)
+STOREA(op_sa_i64_store, uint64_t)
+STOREA(op_sa_f32_store, uint32_t)
+STOREA(op_sa_f64_store, uint64_t)
+STOREA(op_sa_i32_store8, uint8_t)
+STOREA(op_sa_i32_store16, uint16_t)
+STOREA(op_sa_i64_store8, uint8_t)
+STOREA(op_sa_i64_store16, uint16_t)
+STOREA(op_sa_i64_store32, uint32_t)
 op_memory_size:
 	S(0) = (uint32_t)(memsize / AW_PAGE);
 	pc += 1;

@@ -43,7 +43,9 @@ enum {
 	OP_BR_UNLESS_CMP = 0xd3, /* + (compare opcode - 0x45): the if form */
 	OP_FC_BASE = 0xe0,      /* + 0..17, operands as listed in validate.c */
 	OP_SIMD = 0xfd,         /* sub-opcode [dst] srcs... [immediates]: simd.c */
-	OP_COUNT = 0x100,
+	OP_LOAD_ADD = 0x100,    /* + (load - 0x28): dst x y offset, address x + y */
+	OP_STORE_ADD = 0x10e,   /* + (store - 0x36): x y value offset */
+	OP_COUNT = 0x200,
 };
 
 #endif

@@ -57,9 +57,37 @@ int op_memarg(struct fctx *c, uint8_t op)
 	TRY(need_memory(c));
 	if (align > mem_align[op - 0x28])
 		return INVALID(c, "alignment must not be larger than natural");
-	if (op <= 0x35)
+	if (op <= 0x35) {
+		uint32_t addr, x, y;
+		TRY(v_pop(c, AW_I32, NULL, &addr));
+		if (cg_fuse_add(c, addr, &x, &y)) {
+			/* the address was an i32.add just before: one instruction */
+			cg_op(c, OP_LOAD_ADD + (op - 0x28));
+			cg_dst(c, c->nvals);
+			cg_slot(c, x);
+			cg_slot(c, y);
+			cg_word(c, offset);
+			c->last_end = c->nbuf;
+			return v_push(c, t);
+		}
+		TRY(v_push_at(c, AW_I32, addr));
 		return emit(c, op, (const uint8_t[]){ AW_I32 }, 1, t, 1, offset, 0);
-	return emit(c, op, (const uint8_t[]){ AW_I32, t }, 2, 0, 1, offset, 0);
+	} else {
+		uint32_t addr, val, x, y;
+		TRY(v_pop(c, t, NULL, &val));
+		TRY(v_pop(c, AW_I32, NULL, &addr));
+		if (cg_fuse_add(c, addr, &x, &y)) {
+			cg_op(c, OP_STORE_ADD + (op - 0x36));
+			cg_slot(c, x);
+			cg_slot(c, y);
+			cg_slot(c, val);
+			cg_word(c, offset);
+			return 0;
+		}
+		TRY(v_push_at(c, AW_I32, addr));
+		TRY(v_push_at(c, t, val));
+		return emit(c, op, (const uint8_t[]){ AW_I32, t }, 2, 0, 1, offset, 0);
+	}
 }
 
 /* operand and result types of numeric opcodes 0x45..0xc4, as "args>result" */
