@@ -286,10 +286,13 @@ int aw_memory_grow(struct aw_instance *inst, struct aw_memory *mem, uint32_t del
 		return -1;
 	if (delta == 0)
 		return 0;
-	nd = realloc(mem->data, pages * AW_PAGE);
+	/* calloc, not realloc + memset: big zeroed allocations come straight
+	 * from mmap, so pages the program never touches cost nothing */
+	nd = calloc(1, pages * AW_PAGE);
 	if (!nd)
 		return -1;
-	memset(nd + mem->size, 0, pages * AW_PAGE - mem->size);
+	memcpy(nd, mem->data, mem->size);
+	free(mem->data);
 	mem->data = nd;
 	mem->size = pages * AW_PAGE;
 	return 0;
