@@ -25,13 +25,19 @@ struct aw_module *aw_module_load_named(const uint8_t *bytes, size_t len, const c
 	if (!m)
 		goto out_oom;
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	m->bytes = malloc(len ? len : 1);
+	/* decode from the caller's bytes, then keep only what code and data
+	 * segments refer to: trailing custom sections (debug info) are dropped */
+	m->bytes = (uint8_t *)bytes;
+	m->len = len;
+	if (aw_decode(m, err)) {
+		m->bytes = NULL;
+		goto out_free;
+	}
+	m->bytes = malloc(m->used_len ? m->used_len : 1);
 	if (!m->bytes)
 		goto out_oom;
-	memcpy(m->bytes, bytes, len);
-	m->len = len;
-	if (aw_decode(m, err))
-		goto out_free;
+	memcpy(m->bytes, bytes, m->used_len);
+	m->len = m->used_len;
 	if (aw_validate_functions(m, err))
 		goto out_free;
 	return m;

@@ -704,6 +704,8 @@ int aw_decode(struct aw_module *m, struct aw_error *err)
 			return aw_fail(&sec, AW_EMALFORMED, "section size mismatch");
 		r.p = sec.end;
 		saw_code |= id == 10;
+		if (id != 0)
+			m->used_len = (size_t)(r.p - r.base);
 	}
 	r.section = NULL;
 	TRY(ensure_declared(&r, m));

@@ -100,6 +100,7 @@ struct aw_module {
 	char name[64];
 	uint8_t *bytes;
 	size_t len;
+	size_t used_len;  /* end of the last non-custom section */
 	uint32_t ntypes;
 	struct aw_functype *types;
 	uint32_t nimports;
