@@ -76,34 +76,41 @@ uint32_t cg_here(struct fctx *c)
 	return c->nbuf;
 }
 
-/* a constant slot holding (lo, hi); scalars have hi == 0 */
-uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi)
+/* Constant pool: n (1 or 2) slots holding v[0..n); any earlier occurrence
+ * of the same words can be shared (a slot is just a word). */
+static uint32_t pool(struct fctx *c, const uint64_t *v, uint32_t n)
 {
 	uint32_t from = c->nconsts > 256 ? c->nconsts - 256 : 0;
 
-	for (uint32_t i = from; i < c->nconsts; i++)
-		if (c->consts[2 * i] == lo && c->consts[2 * i + 1] == hi)
+	for (uint32_t i = from; i + n <= c->nconsts; i++)
+		if (c->consts[i] == v[0] && (n == 1 || c->consts[i + 1] == v[1]))
 			return SLOT_CONST | i;
-	if (!grow(c, (void **)&c->consts, &c->capconsts, 2 * c->nconsts + 2, sizeof(uint64_t)))
+	if (!grow(c, (void **)&c->consts, &c->capconsts, c->nconsts + n, sizeof(uint64_t)))
 		return SLOT_CONST;
-	c->consts[2 * c->nconsts] = lo;
-	c->consts[2 * c->nconsts + 1] = hi;
-	return SLOT_CONST | c->nconsts++;
+	memcpy(c->consts + c->nconsts, v, n * sizeof(uint64_t));
+	c->nconsts += n;
+	return SLOT_CONST | (c->nconsts - n);
+}
+
+uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi)
+{
+	uint64_t v[2] = { lo, hi };
+	return pool(c, v, 2);
 }
 
 uint32_t cg_const(struct fctx *c, uint64_t v)
 {
-	return cg_const128(c, v, 0);
+	return pool(c, &v, 1);
 }
 
 static void materialise(struct fctx *c, uint32_t i)
 {
-	if (c->locs[i] == TEMP(i))
+	if (c->locs[i] == TEMP(c->sh[i]))
 		return;
 	cg_op(c, c->vals[i] == AW_V128 ? OP_COPY2 : OP_COPY);
-	cg_slot(c, TEMP(i));
+	cg_slot(c, TEMP(c->sh[i]));
 	cg_slot(c, c->locs[i]);
-	c->locs[i] = TEMP(i);
+	c->locs[i] = TEMP(c->sh[i]);
 	c->last_end = UINT32_MAX;
 }
 
@@ -130,8 +137,8 @@ void cg_local_set(struct fctx *c, uint32_t local, bool tee)
 			materialise(c, i);
 			others = true;
 		}
-	if (!others && c->locs[top] == TEMP(top) && c->last_end == c->nbuf &&
-	    c->buf[c->last_dst] == TEMP(top)) {
+	if (!others && c->locs[top] == TEMP(c->sh[top]) && c->last_end == c->nbuf &&
+	    c->buf[c->last_dst] == TEMP(c->sh[top])) {
 		/* the value was just computed: compute it straight into the local */
 		c->buf[c->last_dst] = local;
 		c->last_end = UINT32_MAX;
@@ -164,9 +171,15 @@ static void target_word(struct fctx *c, struct ctl *b)
 	}
 }
 
+/* slots carried by a branch to b: loop params or block results */
 static uint32_t label_arity(const struct ctl *b)
 {
-	return b->kind == CTL_LOOP ? b->np : b->nr;
+	const uint8_t *t = b->kind == CTL_LOOP ? b->params : ctl_results(b);
+	uint32_t n = b->kind == CTL_LOOP ? b->np : b->nr, s = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		s += tslots(t[i]);
+	return s;
 }
 
 /* If the condition `cond` (just popped) was computed by the instruction
@@ -177,7 +190,7 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 {
 	uint32_t start, cmp;
 
-	if (c->dead || c->last_end != c->nbuf || cond != TEMP(c->nvals) ||
+	if (c->dead || c->last_end != c->nbuf || cond != TEMP(c->stop) ||
 	    c->buf[c->last_dst] != cond)
 		return false;
 	start = c->last_dst - 1;
@@ -204,7 +217,7 @@ bool cg_fuse_add(struct fctx *c, uint32_t loc, uint32_t *x, uint32_t *y)
 {
 	uint32_t start;
 
-	if (c->dead || c->last_end != c->nbuf || loc != TEMP(c->nvals) ||
+	if (c->dead || c->last_end != c->nbuf || loc != TEMP(c->stop) ||
 	    c->buf[c->last_dst] != loc)
 		return false;
 	start = c->last_dst - 1;
@@ -228,14 +241,14 @@ void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)
 
 	if (c->dead)
 		return;
-	src = c->nvals - arity;
-	if ((src == b->height || arity == 0) && cond != UINT32_MAX &&
+	src = c->stop - arity;
+	if ((src == b->sheight || arity == 0) && cond != UINT32_MAX &&
 	    cg_fuse_cond(c, cond, &op, &x, &y)) {
 		cg_op(c, op);
 		cg_slot(c, x);
 		cg_slot(c, y);
 		target_word(c, b);
-	} else if (src == b->height || arity == 0) {
+	} else if (src == b->sheight || arity == 0) {
 		cg_op(c, cond == UINT32_MAX ? OP_BR : OP_BR_IF);
 		if (cond != UINT32_MAX)
 			cg_slot(c, cond);
@@ -246,7 +259,7 @@ void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)
 			cg_slot(c, cond);
 		target_word(c, b);
 		cg_slot(c, TEMP(src));
-		cg_slot(c, TEMP(b->height));
+		cg_slot(c, TEMP(b->sheight));
 		cg_word(c, arity);
 	}
 	c->last_end = UINT32_MAX;
@@ -261,17 +274,17 @@ void cg_branch_entry(struct fctx *c, uint32_t depth)
 	if (c->dead)
 		return;
 	target_word(c, b);
-	cg_slot(c, TEMP(c->nvals - arity));
-	cg_slot(c, TEMP(b->height));
+	cg_slot(c, TEMP(c->stop - arity));
+	cg_slot(c, TEMP(b->sheight));
 	cg_word(c, arity);
 }
 
-/* return: the results are the top n (flushed) values */
-void cg_return(struct fctx *c, uint32_t n)
+/* return: the results are the nslots (flushed) slots from src_height */
+void cg_return(struct fctx *c, uint32_t src_height, uint32_t nslots)
 {
 	cg_op(c, OP_RETURN);
-	cg_slot(c, TEMP(c->nvals - n));
-	cg_word(c, n);
+	cg_slot(c, TEMP(src_height));
+	cg_word(c, nslots);
 	c->last_end = UINT32_MAX;
 }
 
@@ -310,11 +323,10 @@ void cg_patch_at(struct fctx *c, uint32_t site)
 		c->buf[site] = here;
 }
 
-/* Resolve slots now that the pool size is known, and hand over.  A slot is
- * two 64-bit words (a v128 needs both), so slot s is word offset 2 * s. */
+/* Resolve slots now that the pool size is known, and hand over. */
 int cg_finish(struct fctx *c, struct aw_code *code)
 {
-	uint32_t nl = code->nlocals;
+	uint32_t nl = code->local_slots;
 
 	if (c->oom)
 		return -1;
@@ -324,14 +336,14 @@ int cg_finish(struct fctx *c, struct aw_code *code)
 			w = nl + (w & SLOT_MASK);
 		else if (w & SLOT_TEMP)
 			w = nl + c->nconsts + (w & SLOT_MASK);
-		c->buf[pos] = 2 * w;
+		c->buf[pos] = w;
 	}
 	code->code = c->buf;
 	code->ncode = c->nbuf;
 	code->consts = c->consts;
 	code->nconsts = c->nconsts;
 	code->max_stack = c->max_height + 1;
-	code->frame_size = 2 * (nl + c->nconsts + code->max_stack);
+	code->frame_size = nl + c->nconsts + code->max_stack;
 	c->buf = NULL;
 	c->consts = NULL;
 	return 0;

@@ -5,9 +5,9 @@
  * branches that still need their target and the slot relocations.
  *
  * The internal code is register based: every operand names a frame slot.
- * Frame layout: [locals][constants][operand stack], so the value at operand
- * stack height h lives in slot nlocals + nconsts + h.  A slot is two 64-bit
- * words (room for a v128); scalars use the first.  While compiling, each
+ * Frame layout: [locals][constants][operand stack], in 64-bit slots; a v128
+ * takes two consecutive slots.  The value whose operand stack entry starts
+ * at slot height h lives in slot local_slots + const_slots + h.  While compiling, each
  * operand stack entry records where its value is: its canonical stack slot
  * (SLOT_TEMP | h), a local (its index), or a constant (SLOT_CONST | k).
  * local.get and constants cost no instruction; values are copied to their
@@ -32,7 +32,20 @@ struct ctl {
 	uint32_t start_pc;     /* loop: branch target */
 	uint32_t else_site;    /* if: word to patch with the else/end pc */
 	uint32_t patch_base;   /* first entry of this block in the patch list */
+	uint32_t sheight;      /* the same height in slots */
 };
+
+/* slots taken by a value of type t */
+static inline uint32_t tslots(uint8_t t)
+{
+	return t == AW_V128 ? 2 : 1;
+}
+
+/* a one-value block type is stored in the frame itself (results == NULL) */
+static inline const uint8_t *ctl_results(const struct ctl *b)
+{
+	return b->nr == 1 && !b->results ? b->single : b->results;
+}
 
 #define SLOT_TEMP 0x20000000u
 #define SLOT_CONST 0x40000000u
@@ -45,9 +58,12 @@ struct fctx {
 	struct aw_code *code;
 	const struct aw_functype *ft;
 	uint8_t *locals;       /* types of params and locals */
+	uint32_t *lslot;       /* slot of each local */
 	uint8_t *vals;
 	uint32_t *locs;        /* where each operand stack value is (see above) */
+	uint32_t *sh;          /* slot height of each operand stack value */
 	uint32_t nvals, capvals, max_height;
+	uint32_t stop;         /* operand stack height in slots */
 	uint64_t *consts;
 	uint32_t nconsts, capconsts;
 	uint32_t *relocs;      /* code positions of tagged slot words */
@@ -99,7 +115,7 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 void cg_local_set(struct fctx *c, uint32_t local, bool tee);
 void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond);
 void cg_branch_entry(struct fctx *c, uint32_t depth);
-void cg_return(struct fctx *c, uint32_t nresults);
+void cg_return(struct fctx *c, uint32_t src_height, uint32_t nslots);
 void cg_forward(struct fctx *c, uint32_t op);
 void cg_patch_block(struct fctx *c, struct ctl *b);
 void cg_patch_at(struct fctx *c, uint32_t site);

@@ -71,12 +71,13 @@ struct aw_code {
 	uint32_t type;
 	uint32_t body_off, body_len; /* in the module bytes */
 	uint32_t nlocals;            /* params + declared locals */
+	uint32_t param_slots, local_slots; /* the same in slots (a v128 takes 2) */
 	uint8_t *local_types;        /* declared locals only */
 	uint32_t max_stack;          /* operand stack slots */
-	uint32_t frame_size;         /* words: 2 x (locals + constants + operand stack) */
+	uint32_t frame_size;         /* slots: locals + constants + operand stack */
 	uint32_t *code;
 	uint32_t ncode;
-	uint64_t *consts;            /* 2 words each, copied into each new frame */
+	uint64_t *consts;            /* nconsts slots, copied into each new frame */
 	uint32_t nconsts;
 };
 

@@ -5,8 +5,8 @@
  * deep recursion a clean trap and lets a call stop at a safe point (loop
  * heads and calls) and continue later.
  *
- * Frame layout (compile.h): fp[0..nlocals) are the locals (params first),
- * then the function's constants, then its operand stack slots.  A call's
+ * Frame layout (compile.h): fp[0..local_slots) are the locals (params
+ * first), then the function's constants, then its operand stack slots.  A call's
  * arguments are consecutive operand slots of the caller and become the
  * callee's first locals; results come back in the same place.  Values are
  * 64-bit slots; i32 and f32 are kept zero-extended.
@@ -18,7 +18,7 @@
 #include "ops.h"
 #include "simd.h"
 
-#define STACK_WORDS (512 * 1024) /* 64-bit words; a slot is two */
+#define STACK_WORDS (256 * 1024) /* 64-bit slots */
 #define MAX_FRAMES (32 * 1024)
 #define SLICE 4096 /* safe points between looks at fuel and suspend requests */
 
@@ -138,41 +138,13 @@ static int call_host(struct aw_func *f, struct aw_instance *caller, uint64_t *ar
 	return hc.status;
 }
 
-/* A host function called from wasm: its arguments are in slots (two words
- * apart); host functions see them packed.  Their types have no v128. */
-static int call_host_slots(struct aw_func *f, struct aw_instance *caller, uint64_t *slots,
-			   struct aw_error *err)
+/* slots of n values of the given types (a v128 takes two) */
+static uint32_t slots_of(const uint8_t *types, uint32_t n)
 {
-	uint64_t buf[64];
-	const struct aw_functype *t = f->type;
-	int rc;
-
-	if (t->nparams > 64 || t->nresults > 64)
-		return trap(err, "too many host function arguments");
-	for (uint32_t i = 0; i < t->nparams; i++)
-		buf[i] = slots[2 * i];
-	rc = call_host(f, caller, buf, err);
-	for (uint32_t i = 0; rc == AW_OK && i < t->nresults; i++)
-		slots[2 * i] = buf[i];
-	return rc;
-}
-
-/* API values are packed (a v128 takes two words); slots are two words each */
-static void unpack_values(uint64_t *slots, const uint64_t *vals, const uint8_t *types, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		slots[2 * i] = *vals++;
-		slots[2 * i + 1] = types[i] == AW_V128 ? *vals++ : 0;
-	}
-}
-
-static void pack_values(uint64_t *vals, const uint64_t *slots, const uint8_t *types, uint32_t n)
-{
-	for (uint32_t i = 0; i < n; i++) {
-		*vals++ = slots[2 * i];
-		if (types[i] == AW_V128)
-			*vals++ = slots[2 * i + 1];
-	}
+	uint32_t s = n;
+	for (uint32_t i = 0; i < n; i++)
+		s += types[i] == AW_V128;
+	return s;
 }
 
 #include "interp_loop.h"
@@ -208,13 +180,16 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 		exec_put(e);
 		return trap(err, "call stack exhausted");
 	}
-	unpack_values(e->stack, args, t->types, t->nparams);
+	/* API values are packed like slots: one word each, two for a v128 */
+	if (f->code->param_slots)
+		memcpy(e->stack, args, f->code->param_slots * sizeof(uint64_t));
 	e->fp = e->stack;
 	e->func = f;
-	memset(e->fp + 2 * t->nparams, 0, (f->code->nlocals - t->nparams) * 2 * sizeof(uint64_t));
+	memset(e->fp + f->code->param_slots, 0,
+	       (f->code->local_slots - f->code->param_slots) * sizeof(uint64_t));
 	if (f->code->nconsts)
-		memcpy(e->fp + 2 * f->code->nlocals, f->code->consts,
-		       f->code->nconsts * 2 * sizeof(uint64_t));
+		memcpy(e->fp + f->code->local_slots, f->code->consts,
+		       f->code->nconsts * sizeof(uint64_t));
 	e->pc = f->code->code;
 	refill(e);
 	rc = run(e, err);
@@ -222,8 +197,8 @@ int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *ar
 		inst->suspended = e;
 		return rc;
 	}
-	if (rc == AW_OK)
-		pack_values(results, e->stack, t->types + t->nparams, t->nresults);
+	if (rc == AW_OK && t->nresults)
+		memcpy(results, e->stack, slots_of(t->types + t->nparams, t->nresults) * sizeof(uint64_t));
 	exec_put(e);
 	return rc;
 }
@@ -242,9 +217,10 @@ int aw_exec_resume(struct aw_instance *inst, uint64_t *results, struct aw_error 
 		inst->suspended = e;
 		return rc;
 	}
-	if (rc == AW_OK)
-		pack_values(results, e->stack, e->entry->type->types + e->entry->type->nparams,
-			    e->entry->type->nresults);
+	if (rc == AW_OK && e->entry->type->nresults)
+		memcpy(results, e->stack,
+		       slots_of(e->entry->type->types + e->entry->type->nparams,
+				e->entry->type->nresults) * sizeof(uint64_t));
 	exec_put(e);
 	return rc;
 }

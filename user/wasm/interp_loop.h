@@ -71,7 +71,7 @@
 	if (!(cond)) JUMP(pc[2]); else pc += 3; NEXT(); }
 
 /* result moves of branches: n values from slot src to slot dst */
-#define MOVE(src, dst, n) memmove(fp + (dst), fp + (src), (n) * 2 * sizeof(uint64_t))
+#define MOVE(src, dst, n) memmove(fp + (dst), fp + (src), (n) * sizeof(uint64_t))
 
 static int run(struct aw_exec *e, struct aw_error *err)
 {
@@ -198,7 +198,7 @@ op_call_indirect: {
 }
 do_call:
 	if (callee->host) {
-		rc = call_host_slots(callee, inst, nfp, err);
+		rc = call_host(callee, inst, nfp, err);
 		if (rc != AW_OK)
 			goto out_trap;
 		LOAD_CTX();
@@ -206,14 +206,14 @@ do_call:
 	}
 	{
 		const struct aw_code *code = callee->code;
-		uint32_t np = callee->type->nparams;
+		uint32_t np = code->param_slots;
 		if (e->nframes >= MAX_FRAMES || nfp + code->frame_size > e->stack_end)
 			TRAP("call stack exhausted");
 		e->frames[e->nframes++] = (struct frame){ pc, fp, func };
 		fp = nfp;
-		memset(fp + 2 * np, 0, (code->nlocals - np) * 2 * sizeof(uint64_t));
+		memset(fp + np, 0, (code->local_slots - np) * sizeof(uint64_t));
 		if (code->nconsts)
-			memcpy(fp + 2 * code->nlocals, code->consts, code->nconsts * 2 * sizeof(uint64_t));
+			memcpy(fp + code->local_slots, code->consts, code->nconsts * sizeof(uint64_t));
 		func = callee;
 		pc = code->code;
 		if (callee->inst != inst)

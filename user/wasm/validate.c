@@ -18,7 +18,7 @@ int v_push_at(struct fctx *c, uint8_t t, uint32_t loc)
 	if (c->nvals == c->capvals) {
 		uint32_t cap = c->capvals ? c->capvals * 2 : 64;
 		uint8_t *nv;
-		uint32_t *nl;
+		uint32_t *nl, *ns;
 		if (cap > MAX_VALS)
 			return INVALID(c, "operand stack too deep");
 		nv = realloc(c->vals, cap);
@@ -27,21 +27,26 @@ int v_push_at(struct fctx *c, uint8_t t, uint32_t loc)
 		nl = realloc(c->locs, cap * sizeof(uint32_t));
 		if (nl)
 			c->locs = nl;
-		if (!nv || !nl)
+		ns = realloc(c->sh, cap * sizeof(uint32_t));
+		if (ns)
+			c->sh = ns;
+		if (!nv || !nl || !ns)
 			return aw_fail(&c->r, AW_ENOMEM, "out of memory");
 		c->capvals = cap;
 	}
 	c->vals[c->nvals] = t;
+	c->sh[c->nvals] = c->stop;
 	c->locs[c->nvals++] = loc;
-	if (c->nvals > c->max_height)
-		c->max_height = c->nvals;
+	c->stop += tslots(t);
+	if (c->stop > c->max_height)
+		c->max_height = c->stop;
 	return 0;
 }
 
 /* push a value computed into its canonical slot */
 int v_push(struct fctx *c, uint8_t t)
 {
-	return v_push_at(c, t, TEMP(c->nvals));
+	return v_push_at(c, t, TEMP(c->stop));
 }
 
 #define push v_push
@@ -61,6 +66,7 @@ int v_pop(struct fctx *c, uint8_t want, uint8_t *got, uint32_t *loc)
 			*loc = 0; /* dead code: never emitted */
 	} else {
 		t = c->vals[--c->nvals];
+		c->stop = c->sh[c->nvals];
 		if (loc)
 			*loc = c->locs[c->nvals];
 	}
@@ -109,16 +115,21 @@ static int push_ctl(struct fctx *c, uint8_t kind, const uint8_t *params, uint32_
 	b->results = results;
 	b->nr = nr;
 	b->height = c->nvals;
+	b->sheight = c->stop;
 	b->dead = c->dead;
 	b->else_site = UINT32_MAX;
 	b->patch_base = c->npatch;
 	return push_n(c, params, np);
 }
 
-/* a one-value block type is stored in the frame itself (results == NULL) */
-static const uint8_t *res(const struct ctl *b)
+#define res ctl_results
+
+static uint32_t slots_of(const uint8_t *types, uint32_t n)
 {
-	return b->nr == 1 && !b->results ? b->single : b->results;
+	uint32_t s = 0;
+	for (uint32_t i = 0; i < n; i++)
+		s += tslots(types[i]);
+	return s;
 }
 
 /* The end of a block's body: the results must be exactly on the stack. */
@@ -135,6 +146,7 @@ static void set_unreachable(struct fctx *c)
 	struct ctl *b = &c->ctls[c->nctl - 1];
 
 	c->nvals = b->height;
+	c->stop = b->sheight;
 	b->unreachable = true;
 	c->dead = true;
 }
@@ -247,9 +259,7 @@ static int op_end(struct fctx *c)
 	if (c->nctl == 0) {
 		/* reached by falling through or by branches to the function's
 		 * label: either way the results are in the first stack slots */
-		c->nvals = saved.nr;
-		cg_return(c, saved.nr);
-		c->nvals = 0;
+		cg_return(c, 0, slots_of(res(&saved), saved.nr));
 		return 0;
 	}
 	c->dead = saved.dead || c->ctls[c->nctl - 1].unreachable;
@@ -331,7 +341,7 @@ static int op_br_table(struct fctx *c)
 	/* each target must accept the operands; check against a copy per label */
 	c->r.p = start;
 	for (uint32_t i = 0; i <= n; i++) {
-		uint32_t d, na, save = c->nvals;
+		uint32_t d, na, save = c->nvals, save_stop = c->stop;
 		const uint8_t *ta;
 		uint8_t got[64];
 		TRY(aw_read_u32(&c->r, &d));
@@ -344,6 +354,7 @@ static int op_br_table(struct fctx *c)
 		for (uint32_t k = na; k-- > 0;)
 			TRY(pop(c, ta[k], &got[k]));
 		c->nvals = save;
+		c->stop = save_stop;
 		if (!c->dead && c->nvals < na + c->ctls[c->nctl - 1].height)
 			return INVALID(c, "type mismatch: operand stack underflow");
 		cg_branch_entry(c, d);
@@ -381,7 +392,7 @@ static int op_call(struct fctx *c, uint8_t op)
 		cg_word(c, table);
 		cg_slot(c, elem);
 	}
-	cg_slot(c, TEMP(c->nvals));
+	cg_slot(c, TEMP(c->stop));
 	cg_here(c); /* several results: no result slot to retarget */
 	return push_n(c, t->types + t->nparams, t->nresults);
 }
@@ -393,7 +404,10 @@ static int op_return(struct fctx *c)
 	cg_flush(c);
 	if (!c->dead && c->nvals < nr + c->ctls[c->nctl - 1].height)
 		return INVALID(c, "type mismatch: operand stack underflow");
-	cg_return(c, nr);
+	if (!c->dead) {
+		uint32_t ns = slots_of(c->ft->types + c->ft->nparams, nr);
+		cg_return(c, c->stop - ns, ns);
+	}
 	TRY(pop_n(c, c->ft->types + c->ft->nparams, nr));
 	set_unreachable(c);
 	return 0;
@@ -425,7 +439,7 @@ static int op_select(struct fctx *c, uint8_t op)
 			t1 = t2;
 	}
 	cg_op(c, t1 == AW_V128 ? OP_SELECT2 : OP_SELECT);
-	cg_dst(c, c->nvals);
+	cg_dst(c, c->stop);
 	cg_slot(c, l2);
 	cg_slot(c, l1);
 	cg_slot(c, lc);
@@ -435,7 +449,7 @@ static int op_select(struct fctx *c, uint8_t op)
 
 static int op_local(struct fctx *c, uint8_t op)
 {
-	uint32_t idx, before;
+	uint32_t idx, before, before_stop;
 	uint8_t t;
 
 	TRY(aw_read_u32(&c->r, &idx));
@@ -443,15 +457,19 @@ static int op_local(struct fctx *c, uint8_t op)
 		return INVALID(c, "unknown local %u", idx);
 	t = c->locals[idx];
 	if (op == 0x20)
-		return v_push_at(c, t, idx);
+		return v_push_at(c, t, c->lslot[idx]);
 	before = c->nvals;
+	before_stop = c->stop;
 	TRY(pop(c, t, NULL));
 	if (c->nvals < before) {
 		/* a real value: compile the store, keep the tee's result */
 		c->nvals = before;
-		cg_local_set(c, idx, op == 0x22);
-		if (op == 0x21)
+		c->stop = before_stop;
+		cg_local_set(c, c->lslot[idx], op == 0x22);
+		if (op == 0x21) {
 			c->nvals--;
+			c->stop = c->sh[c->nvals];
+		}
 		return 0;
 	}
 	return op == 0x22 ? push(c, t) : 0;
@@ -468,7 +486,7 @@ static int op_global(struct fctx *c, uint8_t op)
 	g = &c->m->globals[idx];
 	if (op == 0x23) {
 		cg_op(c, g->type == AW_V128 ? OP_GLOBAL_GET2 : OP_GLOBAL_GET);
-		cg_dst(c, c->nvals);
+		cg_dst(c, c->stop);
 		cg_word(c, idx);
 		c->last_end = c->nbuf;
 		return push(c, g->type);
@@ -545,7 +563,7 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	c->m = m;
 	c->code = code;
 	c->ft = &m->types[code->type];
-	c->nvals = c->max_height = c->nctl = c->nbuf = c->npatch = 0;
+	c->nvals = c->max_height = c->nctl = c->nbuf = c->npatch = c->stop = 0;
 	c->nconsts = c->nrelocs = 0;
 	c->capbuf = c->capconsts = 0;
 	c->buf = NULL;
@@ -559,10 +577,25 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	c->r.err = err;
 	c->r.modname = m->name;
 	c->locals = malloc(code->nlocals + 1);
-	if (!c->locals)
+	c->lslot = malloc((code->nlocals + 1) * sizeof(uint32_t));
+	if (!c->locals || !c->lslot) {
+		free(c->locals);
+		free(c->lslot);
+		c->locals = NULL;
+		c->lslot = NULL;
 		return aw_fail(&c->r, AW_ENOMEM, "out of memory");
+	}
 	memcpy(c->locals, c->ft->types, c->ft->nparams);
 	memcpy(c->locals + c->ft->nparams, code->local_types, code->nlocals - c->ft->nparams);
+	code->local_slots = 0;
+	for (uint32_t i = 0; i < code->nlocals; i++) {
+		if (i == c->ft->nparams)
+			code->param_slots = code->local_slots;
+		c->lslot[i] = code->local_slots;
+		code->local_slots += tslots(c->locals[i]);
+	}
+	if (code->nlocals == c->ft->nparams)
+		code->param_slots = code->local_slots;
 	rc = run(c);
 	if (rc == 0) {
 		if (cg_finish(c, code))
@@ -574,9 +607,11 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	free(c->buf);
 	free(c->consts);
 	free(c->locals);
+	free(c->lslot);
 	c->buf = NULL;
 	c->consts = NULL;
 	c->locals = NULL;
+	c->lslot = NULL;
 	return rc;
 }
 
@@ -592,6 +627,7 @@ int aw_validate_functions(struct aw_module *m, struct aw_error *err)
 	}
 	free(c.relocs);
 	free(c.locs);
+	free(c.sh);
 	free(c.vals);
 	free(c.ctls);
 	free(c.patches);

@@ -63,7 +63,7 @@ int op_memarg(struct fctx *c, uint8_t op)
 		if (cg_fuse_add(c, addr, &x, &y)) {
 			/* the address was an i32.add just before: one instruction */
 			cg_op(c, OP_LOAD_ADD + (op - 0x28));
-			cg_dst(c, c->nvals);
+			cg_dst(c, c->stop);
 			cg_slot(c, x);
 			cg_slot(c, y);
 			cg_word(c, offset);
@@ -153,7 +153,7 @@ static int emit(struct fctx *c, uint32_t op, const uint8_t *in, int nin, uint8_t
 		TRY(v_pop(c, in[k], NULL, &locs[k]));
 	cg_op(c, op);
 	if (out)
-		cg_dst(c, c->nvals);
+		cg_dst(c, c->stop);
 	for (int k = 0; k < nin; k++)
 		cg_slot(c, locs[k]);
 	if (nimm > 0)
@@ -320,7 +320,7 @@ int op_ref(struct fctx *c, uint8_t op)
 		if (t != AW_TYPE_ANY && !aw_is_reftype(t))
 			return INVALID(c, "type mismatch: ref.is_null needs a reference");
 		cg_op(c, OP_REF_IS_NULL);
-		cg_dst(c, c->nvals);
+		cg_dst(c, c->stop);
 		cg_slot(c, loc);
 		c->last_end = c->nbuf;
 		return push(c, AW_I32);

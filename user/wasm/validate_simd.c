@@ -172,7 +172,7 @@ int op_simd(struct fctx *c)
 	cg_op(c, OP_SIMD);
 	cg_word(c, sub);
 	if (out)
-		cg_dst(c, c->nvals);
+		cg_dst(c, c->stop);
 	for (int k = 0; k < nin; k++)
 		cg_slot(c, locs[k]);
 	for (uint32_t k = 0; k < nimm; k++)
