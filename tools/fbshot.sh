@@ -2,6 +2,7 @@
 # fbshot.sh OUT.png [SECONDS] [CMDLINE] - boot the GRUB ISO (BIOS, so GRUB sets up
 # a framebuffer) with a VGA display, wait, and save a screenshot of the screen
 # (QEMU monitor screendump) as PNG, to check the framebuffer console by eye.
+# FBSHOT_KEYS="h i ret" types those keys (QEMU sendkey names) first.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${BUILD:-$top/build}
@@ -15,9 +16,13 @@ qemu-system-x86_64 -machine q35 -m 512M -accel tcg -cpu max -cdrom "$tmp/a.iso" 
 qpid=$!
 sleep "$wait"
 python3 - "$tmp/mon" "$tmp/shot.ppm" "$out" <<'PY'
-import socket, sys, time
+import os, socket, sys, time
 s = socket.socket(socket.AF_UNIX)
 s.connect(sys.argv[1])
+for key in os.environ.get("FBSHOT_KEYS", "").split():
+    s.sendall(("sendkey %s\n" % key).encode())
+    time.sleep(0.2)
+time.sleep(1)
 s.sendall(("screendump %s\n" % sys.argv[2]).encode())
 time.sleep(1.5)
 data = open(sys.argv[2], "rb").read()
@@ -37,4 +42,5 @@ png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 2, 
 open(sys.argv[3], "wb").write(png)
 print("fbshot: %dx%d -> %s" % (w, h, sys.argv[3]))
 PY
+cp "$tmp/serial.log" "${out%.png}.serial.log"
 tail -5 "$tmp/serial.log"

@@ -428,6 +428,21 @@ static size_t tty_write_fb(struct tty *t, const char *s, size_t n)
 
 static const struct tty_driver_ops fb_tty_ops = { .write = tty_write_fb };
 
+/* For self-tests: the glyph and colours of a screen cell. */
+bool fbcon_peek(unsigned x, unsigned y, unsigned *glyph, uint8_t *fg, uint8_t *bg)
+{
+	unsigned long flags;
+
+	if (!fb.up || x >= fb.cols || y >= fb.rows)
+		return false;
+	flags = spin_lock_irqsave(&fb.lock);
+	*glyph = cell_at(x, y)->glyph;
+	*fg = cell_at(x, y)->fg;
+	*bg = cell_at(x, y)->bg;
+	spin_unlock_irqrestore(&fb.lock, flags);
+	return true;
+}
+
 struct tty *fbcon_tty(void)
 {
 	return fb.up ? &fb_tty : NULL;

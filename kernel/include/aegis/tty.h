@@ -81,6 +81,7 @@ struct tty *pty_alloc(void);
 void pty_close_end(struct tty *t);
 /* The framebuffer console's tty (NULL without a framebuffer) and its keyboard input. */
 struct tty *fbcon_tty(void);
-void fbcon_init(void);		/* maps the boot framebuffer; called by tty_init */
+void fbcon_init(void);
+bool fbcon_peek(unsigned x, unsigned y, unsigned *glyph, uint8_t *fg, uint8_t *bg);		/* maps the boot framebuffer; called by tty_init */
 
 #endif
