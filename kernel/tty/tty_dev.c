@@ -18,6 +18,7 @@
 #include <aegis/serial.h>
 #include <aegis/string.h>
 #include <aegis/time.h>
+#include <aegis/uaccess.h>
 #include <aegis/vfs.h>
 #include "internal.h"
 
@@ -40,7 +41,43 @@ static size_t serial_write(struct tty *t, const char *s, size_t n)
 	return n;
 }
 
-static const struct tty_driver_ops serial_ops = { .write = serial_write };
+/* TIOCGSERIAL: busybox cttyhack asks it which ttyS the console is. */
+struct serial_struct {
+	int type, line;
+	unsigned port;
+	int irq, flags, xmit_fifo_size, custom_divisor, baud_base;
+	unsigned short close_delay;
+	char io_type, reserved_char;
+	int hub6;
+	unsigned short closing_wait, closing_wait2;
+	uint64_t iomem_base;
+	unsigned short iomem_reg_shift;
+	unsigned port_high;
+	uint64_t iomap_base;
+};
+_Static_assert(sizeof(struct serial_struct) == 72, "Linux x86-64 layout");
+#define TIOCGSERIAL	0x541E
+#define PORT_16550A	4
+
+static long serial_ioctl(struct tty *t, unsigned cmd, unsigned long arg)
+{
+	static const uint16_t io[UART_NPORTS] = { 0x3f8, 0x2f8, 0x3e8, 0x2e8 };
+	unsigned port = (unsigned)(uintptr_t)t->driver_data;
+	struct serial_struct ss;
+
+	if (cmd != TIOCGSERIAL)
+		return -ENOTTY;
+	memset(&ss, 0, sizeof(ss));
+	ss.type = PORT_16550A;
+	ss.line = port;
+	ss.port = io[port];
+	ss.irq = port & 1 ? 3 : 4;
+	ss.xmit_fifo_size = 16;
+	ss.baud_base = 115200;
+	return copy_to_user((void __user *)arg, &ss, sizeof(ss)) ? -EFAULT : 0;
+}
+
+static const struct tty_driver_ops serial_ops = { .write = serial_write, .ioctl = serial_ioctl };
 
 /* COM1's receive interrupt (platform.c); the byte goes through the ttyrx thread. */
 void tty_serial_input(char c)
@@ -124,7 +161,9 @@ static int tty_fop_open(struct file *f, unsigned major)
 		t->opens++;
 		spin_unlock_irqrestore(&t->lock, flags);
 	}
-	if (!(file_flags(f) & O_NOCTTY) && !t->pty_master && !(major == TTYAUX_MAJOR && minor == 0))
+	/* as Linux: /dev/console never becomes a controlling terminal (init opens it
+	 * for its standard streams; "setsid cttyhack sh" finds the real device) */
+	if (!(file_flags(f) & O_NOCTTY) && !t->pty_master && major != TTYAUX_MAJOR)
 		tty_make_ctty(t, false);	/* failing is fine: not a leader, or taken */
 	return 0;
 }

@@ -424,5 +424,7 @@ long tty_ioctl(struct tty *t, struct file *f, unsigned cmd, unsigned long arg)
 		t->peer->locked = v != 0;
 		return 0;
 	}
+	if (t->drv && t->drv->ioctl)
+		return t->drv->ioctl(t, cmd, arg);
 	return -ENOTTY;
 }

@@ -17,6 +17,7 @@
 #include <aegis/printk.h>
 #include <aegis/string.h>
 #include <aegis/tty.h>
+#include <aegis/uaccess.h>
 #include "../../tty/internal.h"
 
 extern const uint8_t fbcon_font[][16];	/* generated: tools/mkfont.py */
@@ -426,7 +427,22 @@ static size_t tty_write_fb(struct tty *t, const char *s, size_t n)
 	return n;
 }
 
-static const struct tty_driver_ops fb_tty_ops = { .write = tty_write_fb };
+/* VT_GETSTATE: busybox cttyhack asks which virtual console is active. */
+#define VT_GETSTATE	0x5603
+struct vt_stat {
+	uint16_t v_active, v_signal, v_state;
+};
+
+static long fb_tty_ioctl(struct tty *t, unsigned cmd, unsigned long arg)
+{
+	struct vt_stat st = { 1, 0, 1 << 1 };
+
+	if (cmd != VT_GETSTATE)
+		return -ENOTTY;
+	return copy_to_user((void __user *)arg, &st, sizeof(st)) ? -EFAULT : 0;
+}
+
+static const struct tty_driver_ops fb_tty_ops = { .write = tty_write_fb, .ioctl = fb_tty_ioctl };
 
 /* For self-tests: the glyph and colours of a screen cell. */
 bool fbcon_peek(unsigned x, unsigned y, unsigned *glyph, uint8_t *fg, uint8_t *bg)

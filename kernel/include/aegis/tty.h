@@ -33,6 +33,8 @@ struct tty_driver_ops {
 	size_t (*write_room)(struct tty *t);
 	void (*open)(struct tty *t);		/* optional */
 	void (*close)(struct tty *t);		/* last close; optional */
+	/* Driver ioctls (TIOCGSERIAL, VT_*); -ENOTTY for unknown.  Optional. */
+	long (*ioctl)(struct tty *t, unsigned cmd, unsigned long arg);
 };
 
 struct tty {
