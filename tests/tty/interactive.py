@@ -3,11 +3,12 @@
 through a pty, as a person at a terminal would (see run.sh).  Prints one
 PASS/FAIL/SKIP line per case; everything the guest printed goes to LOG.
 The expectations were checked against Linux: run with QEMU_SH a script that
-prints "Aegis ready" and execs "busybox sh -i" (PS1='# ') and all cases pass."""
-import os, pty, re, select, signal, sys, time
+runs "stty onlcr", prints "Aegis ready" and execs "busybox sh -i" (PS1='# '):
+all cases pass."""
+import os, pty, re, select, signal, sys, termios, time
 
 qemu, initrd, logpath = sys.argv[1:4]
-CASES = ["tty_line_editing", "tty_ctrl_c", "tty_ctrl_z_fg"]
+CASES = ["tty_line_editing", "tty_eof", "tty_ctrl_c", "tty_ctrl_z_fg"]
 PROMPT = re.compile(rb"[#$] (\x1b\[6n)?$")
 BOOT_TIMEOUT = int(os.environ.get("TTY_BOOT_TIMEOUT", "90"))
 log = open(logpath, "wb")
@@ -17,6 +18,11 @@ class Guest:
     def __init__(self):
         self.pid, self.fd = pty.fork()
         if self.pid == 0:
+            # QEMU turns OPOST on for its stdio; without ONLCR the guest's bytes
+            # arrive unchanged
+            attrs = termios.tcgetattr(0)
+            attrs[1] &= ~termios.ONLCR
+            termios.tcsetattr(0, termios.TCSANOW, attrs)
             os.execv(qemu, [qemu, "--initrd", initrd, "--timeout", "300",
                             "--append", "console=ttyS0"])
         self.buf = b""
@@ -76,20 +82,30 @@ def main():
                       "within %d s; log %s)" % (c, BOOT_TIMEOUT, logpath))
             return
         results = {}
-        # the kernel's canonical editing (cat reads in cooked mode): ^? erases a
-        # character, ^U the line, ^W a word; ^D at the start of a line ends cat
-        g.send("cat\r")
-        time.sleep(1)
+        # the kernel's canonical editing (the shell's read builtin reads in cooked
+        # mode): ^? erases a character, ^U the line, ^W a word
+        g.send("read -r v; echo \"[$v]\"\r")
+        time.sleep(0.5)
         g.send("abX\x7fc\r")
-        ok = g.read_until(rb"\r\nabc\r\n", 10) is not None
+        ok = g.read_until(rb"abX\x08 \x08c\r\n\[abc\]\r\n", 10) is not None and g.prompt()
+        g.send("read -r v; echo \"[$v]\"\r")
+        time.sleep(0.5)
         g.send("nope\x15one two\x17three\r")
-        ok = ok and g.read_until(rb"one three\r\n", 10) is not None
-        g.send("\x04")
-        ok = ok and g.prompt()
+        ok = ok and g.read_until(rb"\[one three\]\r\n", 10) is not None and g.prompt()
         # busybox's own line editor (raw mode, VMIN=1) on top of the kernel's
         g.send("echo abX\x7fc\r")
         results["tty_line_editing"] = ok and g.read_until(rb"\r\nabc\r\n", 10) is not None \
             and g.prompt()
+        # ^D at the start of a line is end of file for cat
+        g.send("cat\r")
+        time.sleep(0.5)
+        g.send("xy\r")
+        ok = g.read_until(rb"xy\r\nxy\r\n", 10) is not None
+        g.send("\x04")
+        results["tty_eof"] = ok and g.prompt(5)
+        if not results["tty_eof"]:
+            g.send("\x03")		# get the shell back for the next cases
+            g.prompt(5)
         # ^C interrupts the foreground job and the shell comes back
         g.send("sleep 100\r")
         time.sleep(1.5)

@@ -9,7 +9,7 @@ out=$BUILD/test-tty
 mkdir -p "$out"
 initrd=$BUILD/initramfs.cpio
 if [ ! -s "$initrd" ] || [ ! -s "$BUILD/kernel/aegis.elf" ]; then
-	for c in line_editing ctrl_c ctrl_z_fg; do
+	for c in line_editing eof ctrl_c ctrl_z_fg; do
 		skip "tty_$c (no kernel or initramfs in $BUILD; run make)"
 	done
 	exit 0
