@@ -130,14 +130,38 @@ int tty_write_job_check(struct tty *t)
 	return tty_job_check(t, SIGTTOU);
 }
 
+/*
+ * The session t controls still has its leader with t as controlling terminal.
+ * False means a leader exited without tty_session_leader_exit(): the session
+ * lost the terminal then (disassociate_ctty on Linux), so it is free.
+ */
+static bool session_holds(struct tty *t, int sid)
+{
+	struct process *leader = proc_find(sid);
+	bool r;
+
+	if (!leader)
+		return false;
+	spin_lock(&proc_lock);
+	r = leader->state == PROC_ALIVE && leader->tty == t;
+	spin_unlock(&proc_lock);
+	proc_put(leader);
+	return r;
+}
+
 int tty_make_ctty(struct tty *t, bool steal)
 {
 	struct process *p = current_proc();
+	int sid = t->session, err = 0;
 	unsigned long flags;
-	int err = 0;
 
 	if (!p || t->pty_master)
 		return -EPERM;
+	if (sid && sid != p->sid && session_holds(t, sid)) {
+		if (!steal)
+			return -EPERM;
+		tty_forget_session(t);		/* TIOCSCTTY 1 by root */
+	}
 	spin_lock(&proc_lock);
 	if (p->tty == t) {
 		spin_unlock(&proc_lock);
@@ -148,8 +172,8 @@ int tty_make_ctty(struct tty *t, bool steal)
 		return -EPERM;
 	}
 	flags = spin_lock_irqsave(&t->lock);
-	if (t->session && !steal) {
-		err = -EPERM;
+	if (t->session != sid) {
+		err = -EPERM;		/* taken meanwhile */
 	} else {
 		t->session = p->sid;
 		t->pgrp = p->pgid;
