@@ -125,6 +125,19 @@ def main():
         for c in CASES:
             print("%s %s%s" % ("PASS" if results.get(c) else "FAIL", c,
                                "" if results.get(c) else " (log %s)" % logpath))
+        # ptys, controlling terminal and job control from user space (user/ptytest)
+        g.send("ptytest; echo ptytest-exit=$?\r")
+        out = g.read_until(rb"ptytest-exit=\d+", 60)
+        if out is None:
+            print("FAIL tty_ptytest (no exit status; log %s)" % logpath)
+        elif b"not found" in out:
+            print("SKIP tty_ptytest (no /bin/ptytest in the initramfs)")
+        else:
+            for m in re.finditer(rb"(PASS|FAIL) (pty_\w+)([^\r\n]*)", out):
+                print("%s tty_%s%s" % (m.group(1).decode(), m.group(2).decode(),
+                                      m.group(3).decode()))
+            if not re.search(rb"ptytest-exit=0", out):
+                print("FAIL tty_ptytest (exit status; log %s)" % logpath)
     finally:
         g.stop()
 
