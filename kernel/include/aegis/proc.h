@@ -156,7 +156,10 @@ void signal_exec_reset(struct process *p);
 void futex_exit_robust_list(struct task *t);
 void futex_wake_address(uint64_t uaddr);	/* clear_child_tid: wakes one waiter */
 
-/* Credentials (kernel/proc/cred.c). */
+/* Resource limits (kernel/sys/limits.c): Linux's defaults, for PID 1. */
+void rlimit_init_defaults(struct rlimit64 *r);
+
+/* Credentials (kernel/sys/cred.c). */
 bool cred_is_root(const struct cred *c);
 bool cred_in_group(const struct cred *c, uint32_t gid);
 
