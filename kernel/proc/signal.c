@@ -368,6 +368,18 @@ void signal_set_blocked(sigset_t mask)
 	spin_unlock_irqrestore(&t->proc->sighand->lock, flags);
 }
 
+void itimer_real_cancel(struct process *p);	/* kernel/sys/itimer.c */
+
+void signal_exit_process(struct process *p)
+{
+	unsigned long flags;
+
+	itimer_real_cancel(p);
+	flags = spin_lock_irqsave(&p->sighand->lock);
+	sigpending_flush(&p->shared_pending, ~0ull);
+	spin_unlock_irqrestore(&p->sighand->lock, flags);
+}
+
 void signal_exit_thread(struct task *t)
 {
 	unsigned long flags;
