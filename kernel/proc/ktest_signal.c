@@ -9,6 +9,9 @@
 #include <aegis/string.h>
 #include "internal.h"
 
+struct sighand *sighand_alloc(const struct sighand *copy);
+void sighand_put(struct sighand *sh);
+
 struct fake {
 	struct process *p;
 	struct task *t;
@@ -27,7 +30,7 @@ static bool fake_make(struct fake *f)
 	list_init(&f->p->threads);
 	list_init(&f->p->children);
 	wq_init(&f->p->child_wq);
-	f->p->sighand = sighand_copy(NULL);
+	f->p->sighand = sighand_alloc(NULL);
 	if (!f->p->sighand)
 		return false;
 	f->t->proc = f->p;

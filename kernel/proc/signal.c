@@ -198,14 +198,15 @@ static struct task *pick_receiver(struct process *p, int sig)
 void signal_notify_parent_stop(struct process *p, int why, int sig)
 {
 	struct process *parent;
+	unsigned long flags;
 	siginfo_t info;
 	bool quiet;
 
-	spin_lock(&proc_lock);
+	flags = spin_lock_irqsave(&proc_lock);
 	parent = p->parent;
 	if (parent)
 		__atomic_add_fetch(&parent->refcount, 1, __ATOMIC_ACQ_REL);
-	spin_unlock(&proc_lock);
+	spin_unlock_irqrestore(&proc_lock, flags);
 	if (!parent)
 		return;
 	quiet = parent->sighand->action[SIGCHLD - 1].flags & SA_NOCLDSTOP;
@@ -235,13 +236,13 @@ static void signal_continue(struct process *p)
 	unsigned long flags;
 	bool was_stopped;
 
-	spin_lock(&proc_lock);
+	flags = spin_lock_irqsave(&proc_lock);
 	was_stopped = p->stop_signal != 0;
 	if (was_stopped) {
 		__atomic_store_n(&p->stop_signal, 0, __ATOMIC_RELEASE);
 		p->wait_report = CLD_CONTINUED;
 	}
-	spin_unlock(&proc_lock);
+	spin_unlock_irqrestore(&proc_lock, flags);
 	flags = spin_lock_irqsave(&p->sighand->lock);
 	for_each_thread(p, resume_stopped, NULL);
 	spin_unlock_irqrestore(&p->sighand->lock, flags);
@@ -391,23 +392,10 @@ void signal_exit_thread(struct task *t)
 	spin_unlock_irqrestore(&t->proc->sighand->lock, flags);
 }
 
-struct sighand *sighand_copy(const struct sighand *src)
+/* Thread exit: drops whatever was still queued for it. */
+void sigpending_clear(struct sigpending *sp)
 {
-	struct sighand *sh = kzalloc(sizeof(*sh));
-
-	if (!sh)
-		return NULL;
-	sh->refcount = 1;
-	spin_init(&sh->lock, "sighand");
-	if (src)
-		memcpy(sh->action, src->action, sizeof(sh->action));
-	return sh;
-}
-
-void sighand_put(struct sighand *sh)
-{
-	if (sh && __atomic_sub_fetch(&sh->refcount, 1, __ATOMIC_ACQ_REL) == 0)
-		kfree(sh);
+	sigpending_flush(sp, ~0ull);
 }
 
 /* execve: handlers point into the old image, so they revert to SIG_DFL. */

@@ -12,6 +12,7 @@
 #include <aegis/arch.h>
 #include <aegis/cpufeature.h>
 #include <aegis/errno.h>
+#include <aegis/mm.h>
 #include <aegis/string.h>
 #include <aegis/syscall.h>
 #include <aegis/uaccess.h>
@@ -20,6 +21,7 @@
 
 void fpu_save_current(void);
 void fpu_restore_current(void);
+size_t fpu_area_size(void);	/* arch/x86_64/fpu.c: bytes of t->user.fpu in use */
 
 #define FLAG_TF		(1ull << 8)
 #define FLAG_IF		(1ull << 9)
@@ -45,10 +47,6 @@ _Static_assert(__builtin_offsetof(struct rt_sigframe, uc) == 8, "rt_sigframe");
 _Static_assert(__builtin_offsetof(struct rt_sigframe, info) == 312, "rt_sigframe");
 _Static_assert(sizeof(siginfo_t) == 128, "siginfo");
 
-static size_t fpu_area_size(void)
-{
-	return cpu_features.xsave ? cpu_features.xsave_size : 512;
-}
 
 /* Parks the thread while its process is stopped; returns when continued or killed. */
 static void stop_wait(struct task *t)
@@ -84,13 +82,13 @@ static void group_stop(struct task *t, int sig)
 	bool first = false;
 
 	arch_irq_enable();
-	spin_lock(&proc_lock);
+	flags = spin_lock_irqsave(&proc_lock);
 	if (!p->stop_signal) {
 		__atomic_store_n(&p->stop_signal, sig, __ATOMIC_RELEASE);
 		p->wait_report = CLD_STOPPED;
 		first = true;
 	}
-	spin_unlock(&proc_lock);
+	spin_unlock_irqrestore(&proc_lock, flags);
 	flags = spin_lock_irqsave(&p->sighand->lock);
 	kick_thread(p);
 	spin_unlock_irqrestore(&p->sighand->lock, flags);
@@ -184,12 +182,16 @@ static int save_fpu_to_user(struct task *t, uint64_t buf)
 static int restore_fpu_from_user(struct task *t, uint64_t buf)
 {
 	size_t size = fpu_area_size();
-	uint8_t *area = t->user.fpu;
+	uint8_t *area = kmalloc(size);
 	uint32_t mxcsr;
 
-	fpu_save_current();
-	if (copy_from_user(area, (const void __user *)buf, size))
+	/* via a copy: a context switch during the fault would overwrite t->user.fpu */
+	if (!area)
 		return -EFAULT;
+	if (copy_from_user(area, (const void __user *)buf, size)) {
+		kfree(area);
+		return -EFAULT;
+	}
 	memcpy(&mxcsr, area + 24, 4);
 	mxcsr &= 0xffff;
 	memcpy(area + 24, &mxcsr, 4);
@@ -200,7 +202,11 @@ static int restore_fpu_from_user(struct task *t, uint64_t buf)
 		memcpy(area + 512, &bv, 8);
 		memset(area + 520, 0, 56);	/* xcomp_bv and reserved: standard form */
 	}
+	preempt_disable();
+	memcpy(t->user.fpu, area, size);
 	fpu_restore_current();
+	preempt_enable();
+	kfree(area);
 	return 0;
 }
 

@@ -147,9 +147,9 @@ bool signal_pending(struct task *t);		/* an unblocked signal is pending */
 void signal_exit_process(struct process *p);
 /* Thread exit: frees t's pending queue. */
 void signal_exit_thread(struct task *t);
-/* fork: the child's sighand is a copy; exec: handled signals reset to SIG_DFL. */
-struct sighand *sighand_copy(const struct sighand *src);	/* NULL on OOM */
-void sighand_put(struct sighand *sh);
+/* Thread exit: drops t's queued signals (kernel/proc/signal.c). */
+void sigpending_clear(struct sigpending *sp);
+/* execve: handled signals revert to SIG_DFL (ignored ones stay ignored). */
 void signal_exec_reset(struct process *p);
 
 /* Futexes (kernel/ipc/futex.c), for thread exit. */
