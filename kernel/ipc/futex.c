@@ -209,6 +209,8 @@ static int get_key(uint64_t uaddr, bool private, struct futex_key *k)
 	return 0;
 }
 
+static long futex_wait_restart(struct restart_block *rb);
+
 static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t deadline,
 		       uint32_t bitset)
 {
@@ -231,9 +233,23 @@ static long futex_wait(uint64_t uaddr, bool private, uint32_t val, uint64_t dead
 	if (cur != val)
 		return futex_unqueue(&w) ? 0 : -EAGAIN;
 	ret = futex_sleep(&w, deadline);
-	if (ret == -EINTR)
-		return deadline ? -EINTR : -ERESTARTSYS;
-	return ret;
+	if (ret == -EINTR && deadline) {
+		/* resume with the same absolute deadline unless a handler runs */
+		struct restart_block *rb = &current_task()->user.restart;
+		rb->fn = futex_wait_restart;
+		rb->arg[0] = uaddr;
+		rb->arg[1] = val | (uint64_t)bitset << 32;
+		rb->arg[2] = deadline;
+		rb->arg[3] = private;
+		return -ERESTART_RESTARTBLOCK;
+	}
+	return ret == -EINTR ? -ERESTARTSYS : ret;
+}
+
+static long futex_wait_restart(struct restart_block *rb)
+{
+	return futex_wait(rb->arg[0], rb->arg[3], (uint32_t)rb->arg[1], rb->arg[2],
+			  (uint32_t)(rb->arg[1] >> 32));
 }
 
 static long futex_wake(uint64_t uaddr, bool private, int n, uint32_t bitset)

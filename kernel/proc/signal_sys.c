@@ -177,9 +177,9 @@ long sys_rt_sigtimedwait(const sigset_t __user *uset, siginfo_t __user *uinfo,
 		sig = signal_dequeue(t, set, &info);
 	}
 	spin_unlock_irqrestore(&sh->lock, flags);
-	if (!sig)
-		return deadline && time_ns() >= deadline ? -EAGAIN :
-		       (uts ? -EAGAIN : -EINTR);
+	if (!sig)	/* timed out, or woken by a signal it was not waiting for */
+		return uts && (!deadline || time_ns() >= deadline || (!ts.tv_sec && !ts.tv_nsec)) ?
+		       -EAGAIN : -EINTR;
 	if (uinfo && copy_to_user(uinfo, &info, sizeof(info)))
 		return -EFAULT;
 	return sig;

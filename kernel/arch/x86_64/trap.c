@@ -117,7 +117,7 @@ static int exception_signal(unsigned vec, int *code)
 	case 6: *code = 2; return SIGILL;	/* ILL_ILLOPN */
 	case 16: case 19: return SIGFPE;
 	case 17: return SIGBUS;
-	default: return SIGSEGV;
+	default: *code = SI_KERNEL; return SIGSEGV;	/* #GP & co.: si_addr 0 */
 	}
 }
 
@@ -150,7 +150,7 @@ static void handle_exception(struct trap_frame *f)
 	if (trap_from_user(f)) {
 		sig = f->vector == 14 ? page_fault_signal(err, &code) :
 		      exception_signal(f->vector, &code);
-		trap_user_fault(f, sig, code, addr);
+		trap_user_fault(f, sig, code, code == SI_KERNEL ? 0 : addr);
 		return;
 	}
 	if (extable_fixup(f))
