@@ -133,7 +133,8 @@ bool signal_pending(struct task *t)
 	pending = __atomic_load_n(&t->user.pending.set, __ATOMIC_RELAXED) |
 		  __atomic_load_n(&p->shared_pending.set, __ATOMIC_RELAXED);
 	return (pending & (~t->user.blocked | SIG_KERNEL_ONLY)) != 0 ||
-	       __atomic_load_n(&p->stop_signal, __ATOMIC_RELAXED) != 0;
+	       __atomic_load_n(&p->stop_signal, __ATOMIC_RELAXED) != 0 ||
+	       __atomic_load_n(&p->group_exiting, __ATOMIC_RELAXED);
 }
 
 bool task_signal_pending(struct task *t)
@@ -173,9 +174,9 @@ static void flush_thread_pending(struct task *t, void *arg)
 	sigpending_flush(&t->user.pending, *(sigset_t *)arg);
 }
 
-static void wake_fatal(struct task *t, void *arg)
+static void kill_thread(struct task *t, void *arg)
 {
-	(void)arg;
+	sigpending_add(&t->user.pending, SIGKILL, arg);
 	signal_wake(t, true);
 }
 
@@ -278,10 +279,11 @@ static int send_signal(struct process *p, struct task *t, int sig, const siginfo
 		if (recv && !(recv->user.blocked & mask))
 			goto out;	/* discarded */
 	}
-	sigpending_add(t ? &t->user.pending : &p->shared_pending, sig, info);
 	if (sig == SIGKILL) {
-		for_each_thread(p, wake_fatal, NULL);
+		/* every thread must see it: each gets its own, none can consume another's */
+		for_each_thread(p, kill_thread, (void *)info);
 	} else {
+		sigpending_add(t ? &t->user.pending : &p->shared_pending, sig, info);
 		recv = t ? t : pick_receiver(p, sig);
 		if (recv && !(recv->user.blocked & mask))
 			signal_wake(recv, false);

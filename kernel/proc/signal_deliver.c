@@ -294,6 +294,8 @@ void trap_return_to_user(struct trap_frame *f)
 	if (!p)
 		return;
 	while (signal_pending(t)) {
+		if (__atomic_load_n(&p->group_exiting, __ATOMIC_ACQUIRE))
+			die(SIGKILL);	/* another thread called exit_group: its status wins */
 		if (__atomic_load_n(&p->stop_signal, __ATOMIC_ACQUIRE)) {
 			stop_wait(t);
 			if (!((t->user.pending.set | p->shared_pending.set) & SIGMASK(SIGKILL)))
