@@ -1,0 +1,447 @@
+/*
+ * sigtest.c - signals, futexes, timers and job control as a static Linux program
+ * sees them; one "PASS sig_<name>" / "FAIL sig_<name> [why]" line per check, exit
+ * status = number of failures.  Passes on Linux too (the reference).
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/time.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static int fails;
+#define CHECK(name, cond) do { if (cond) printf("PASS sig_%s\n", name); else { fails++; printf("FAIL sig_%s [line %d, errno %d]\n", name, __LINE__, errno); } } while (0)
+
+static volatile int got_sig, got_code, got_pid;
+static volatile sigset_t in_mask;
+static void h_info(int sig, siginfo_t *si, void *uc)
+{
+	(void)uc;
+	got_sig = sig;
+	got_code = si->si_code;
+	got_pid = si->si_pid;
+	sigprocmask(SIG_BLOCK, NULL, (sigset_t *)&in_mask);
+}
+
+static sigjmp_buf jb;
+static volatile void *fault_addr;
+static volatile int fault_code;
+static void h_segv(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	fault_addr = si->si_addr;
+	fault_code = si->si_code;
+	siglongjmp(jb, 1);
+}
+
+static char altstack[65536];
+static volatile int on_alt, alt_flags;
+static void h_alt(int sig)
+{
+	(void)sig;
+	int local;
+	stack_t ss;
+	on_alt = (char *)&local >= altstack && (char *)&local < altstack + sizeof(altstack);
+	sigaltstack(NULL, &ss);
+	alt_flags = ss.ss_flags;
+}
+
+static volatile double fpv;
+static void h_fpu(int sig)
+{
+	(void)sig;
+	volatile double x = 1.0;
+	for (int i = 0; i < 10; i++)
+		x = x * 3.7 + 1.1;
+	fpv = x;
+}
+
+static volatile int rt_vals[8], rt_n;
+static void h_rt(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	if (rt_n < 8)
+		rt_vals[rt_n++] = si->si_value.sival_int;
+}
+
+static void *pauser(void *arg)
+{
+	for (;;)
+		pause();
+	return arg;
+}
+
+static volatile int alarms;
+static void h_alarm(int sig) { (void)sig; alarms++; }
+
+static long counter;
+static pthread_mutex_t mtx = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t cv = PTHREAD_COND_INITIALIZER;
+static int ready;
+static void *worker(void *arg)
+{
+	pthread_mutex_lock(&mtx);
+	ready++;
+	pthread_cond_broadcast(&cv);
+	while (ready < 8)
+		pthread_cond_wait(&cv, &mtx);
+	pthread_mutex_unlock(&mtx);
+	for (int i = 0; i < 20000; i++) {
+		pthread_mutex_lock(&mtx);
+		counter++;
+		pthread_mutex_unlock(&mtx);
+	}
+	return arg;
+}
+
+static void set(int sig, void *fn, int flags)
+{
+	struct sigaction sa = { 0 };
+	if (flags & SA_SIGINFO)
+		sa.sa_sigaction = fn;
+	else
+		sa.sa_handler = fn;
+	sa.sa_flags = flags;
+	sigaction(sig, &sa, NULL);
+}
+
+int main(void)
+{
+	setvbuf(stdout, NULL, _IONBF, 0);
+	printf("sigtest: pid %d\n", getpid());
+
+	/* 1. handler with siginfo, mask inside */
+	set(SIGUSR1, h_info, SA_SIGINFO);
+	raise(SIGUSR1);
+	CHECK("handler_runs", got_sig == SIGUSR1 && got_code == SI_TKILL && got_pid == getpid());
+	CHECK("handler_mask_has_sig", sigismember((sigset_t *)&in_mask, SIGUSR1));
+	{
+		sigset_t now;
+		sigprocmask(SIG_BLOCK, NULL, &now);
+		CHECK("mask_restored", !sigismember(&now, SIGUSR1));
+	}
+	got_sig = 0;
+	kill(getpid(), SIGUSR1);
+	CHECK("kill_self_si_user", got_sig == SIGUSR1 && got_code == SI_USER);
+
+	/* 2. SIGSEGV with si_addr */
+	set(SIGSEGV, h_segv, SA_SIGINFO | SA_NODEFER);
+	if (!sigsetjmp(jb, 1))
+		*(volatile int *)0x1000 = 1;
+	CHECK("segv_addr", fault_addr == (void *)0x1000 && fault_code == SEGV_MAPERR);
+	if (!sigsetjmp(jb, 1))
+		*(volatile int *)(void *)main = 1;
+	CHECK("segv_accerr", fault_addr == (void *)main && fault_code == SEGV_ACCERR);
+
+	/* 3. sigaltstack */
+	{
+		stack_t ss = { .ss_sp = altstack, .ss_size = sizeof(altstack) };
+		CHECK("sigaltstack_set", sigaltstack(&ss, NULL) == 0);
+		set(SIGUSR2, h_alt, SA_ONSTACK);
+		raise(SIGUSR2);
+		CHECK("altstack_used", on_alt && alt_flags == SS_ONSTACK);
+	}
+
+	/* 4. blocked, pending, delivered on unblock */
+	{
+		sigset_t s, p;
+		sigemptyset(&s);
+		sigaddset(&s, SIGUSR1);
+		got_sig = 0;
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		raise(SIGUSR1);
+		sigpending(&p);
+		CHECK("pending_while_blocked", got_sig == 0 && sigismember(&p, SIGUSR1));
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		CHECK("delivered_on_unblock", got_sig == SIGUSR1);
+	}
+
+	/* 5. FPU state survives a handler */
+	{
+		set(SIGUSR2, h_fpu, 0);
+		volatile double a = 1.5, b = 2.25;
+		double c = a * b;
+		raise(SIGUSR2);
+		c += a;
+		CHECK("fpu_preserved", c == 1.5 * 2.25 + 1.5 && fpv != 0);
+	}
+
+	/* 6. queued real-time signals in order */
+	{
+		sigset_t s;
+		union sigval v;
+		sigemptyset(&s);
+		sigaddset(&s, SIGRTMIN);
+		set(SIGRTMIN, h_rt, SA_SIGINFO);
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		for (int i = 1; i <= 3; i++) {
+			v.sival_int = i * 10;
+			sigqueue(getpid(), SIGRTMIN, v);
+		}
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		CHECK("rt_queued", rt_n == 3 && rt_vals[0] == 10 && rt_vals[1] == 20 && rt_vals[2] == 30);
+	}
+
+	/* 7. sigtimedwait */
+	{
+		sigset_t s;
+		siginfo_t si;
+		struct timespec ts = { 0, 20000000 };
+		sigemptyset(&s);
+		sigaddset(&s, SIGUSR2);
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		raise(SIGUSR2);
+		CHECK("sigtimedwait_gets", sigtimedwait(&s, &si, &ts) == SIGUSR2 && si.si_signo == SIGUSR2);
+		errno = 0;
+		CHECK("sigtimedwait_timeout", sigtimedwait(&s, &si, &ts) == -1 && errno == EAGAIN);
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+	}
+
+	/* 8. nanosleep interrupted by SIGALRM (itimer) with rem */
+	{
+		struct itimerval it = { { 0, 0 }, { 0, 50000 } };
+		struct timespec req = { 2, 0 }, rem = { 0, 0 };
+		set(SIGALRM, h_alarm, 0);
+		setitimer(ITIMER_REAL, &it, NULL);
+		errno = 0;
+		int r = nanosleep(&req, &rem);
+		CHECK("nanosleep_eintr", r == -1 && errno == EINTR && alarms == 1 && rem.tv_sec >= 1);
+	}
+
+	/* 9. kill a child: wait status */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			for (;;)
+				pause();
+		}
+		int st = 0;
+		kill(c, SIGTERM);
+		CHECK("wait_killed", waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGTERM);
+	}
+
+	/* 10. stop / continue / kill */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			for (;;)
+				pause();
+		}
+		int st = 0;
+		kill(c, SIGSTOP);
+		CHECK("wait_stopped", waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGSTOP);
+		kill(c, SIGCONT);
+		CHECK("wait_continued", waitpid(c, &st, WCONTINUED) == c && WIFCONTINUED(st));
+		kill(c, SIGKILL);
+		CHECK("wait_sigkill", waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+	}
+
+	/* 11. SA_RESTART: waitpid survives a handled SIGALRM; without it, EINTR */
+	{
+		struct sigaction sa = { .sa_handler = h_alarm, .sa_flags = SA_RESTART };
+		struct itimerval it = { { 0, 0 }, { 0, 30000 } };
+		int st = 0;
+		sigaction(SIGALRM, &sa, NULL);
+		pid_t c = fork();
+		if (c == 0) {
+			struct timespec t = { 0, 150000000 };
+			nanosleep(&t, NULL);
+			_exit(7);
+		}
+		alarms = 0;
+		setitimer(ITIMER_REAL, &it, NULL);
+		pid_t r = waitpid(c, &st, 0);
+		CHECK("sa_restart", r == c && alarms == 1 && WIFEXITED(st) && WEXITSTATUS(st) == 7);
+		sa.sa_flags = 0;
+		sigaction(SIGALRM, &sa, NULL);
+		c = fork();
+		if (c == 0) {
+			struct timespec t = { 0, 150000000 };
+			nanosleep(&t, NULL);
+			_exit(8);
+		}
+		setitimer(ITIMER_REAL, &it, NULL);
+		errno = 0;
+		r = waitpid(c, &st, 0);
+		CHECK("no_sa_restart_eintr", r == -1 && errno == EINTR);
+		CHECK("wait_after", waitpid(c, &st, 0) == c && WEXITSTATUS(st) == 8);
+	}
+
+	/* 12. sigsuspend */
+	{
+		sigset_t s, empty;
+		sigemptyset(&s);
+		sigemptyset(&empty);
+		sigaddset(&s, SIGUSR1);
+		set(SIGUSR1, h_info, SA_SIGINFO);
+		sigprocmask(SIG_BLOCK, &s, NULL);
+		pid_t c = fork();
+		if (c == 0) {
+			kill(getppid(), SIGUSR1);
+			_exit(0);
+		}
+		got_sig = 0;
+		errno = 0;
+		int r = sigsuspend(&empty);
+		sigset_t now;
+		sigprocmask(SIG_BLOCK, NULL, &now);
+		CHECK("sigsuspend", r == -1 && errno == EINTR && got_sig == SIGUSR1 && sigismember(&now, SIGUSR1));
+		sigprocmask(SIG_UNBLOCK, &s, NULL);
+		waitpid(c, NULL, 0);
+	}
+
+	/* 13. abort() in a child */
+	{
+		pid_t c = fork();
+		int st = 0;
+		if (c == 0)
+			abort();
+		CHECK("abort_status", waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGABRT && !WCOREDUMP(st));
+	}
+
+	/* 14. pthreads on futexes */
+	{
+		pthread_t th[8];
+		int ok = 1;
+		for (int i = 0; i < 8; i++)
+			ok &= pthread_create(&th[i], NULL, worker, NULL) == 0;
+		for (int i = 0; i < 8; i++)
+			ok &= pthread_join(th[i], NULL) == 0;
+		CHECK("pthreads_8", ok && counter == 8 * 20000);
+	}
+
+	/* 15. time & info */
+	{
+		struct timespec a, b;
+		struct utsname u;
+		unsigned char rnd[16] = { 0 }, zero[16] = { 0 };
+		clock_gettime(CLOCK_MONOTONIC, &a);
+		clock_gettime(CLOCK_MONOTONIC, &b);
+		CHECK("monotonic", b.tv_sec > a.tv_sec || (b.tv_sec == a.tv_sec && b.tv_nsec >= a.tv_nsec));
+		CHECK("realtime", time(NULL) > 1600000000);
+		CHECK("uname", uname(&u) == 0 && !strcmp(u.sysname, "Linux") && !strcmp(u.machine, "x86_64"));
+		CHECK("getrandom", getrandom(rnd, 16, 0) == 16 && memcmp(rnd, zero, 16));
+		errno = 0;
+		CHECK("bad_clock", clock_gettime(99, &a) == -1 && errno == EINVAL);
+		CHECK("sigaction_kill_einval", sigaction(SIGKILL, &(struct sigaction){ .sa_handler = SIG_IGN }, NULL) == -1 && errno == EINVAL);
+	}
+
+
+	/* 16. SA_RESETHAND and SA_NODEFER */
+	{
+		set(SIGUSR1, h_info, SA_SIGINFO | SA_RESETHAND | SA_NODEFER);
+		raise(SIGUSR1);
+		struct sigaction old;
+		sigaction(SIGUSR1, NULL, &old);
+		CHECK("resethand", old.sa_handler == SIG_DFL && !sigismember((sigset_t *)&in_mask, SIGUSR1));
+	}
+
+	/* 17. SIGFPE from a division by zero */
+	{
+		set(SIGFPE, h_segv, SA_SIGINFO);
+		volatile int z = 0;
+		if (!sigsetjmp(jb, 1))
+			z = 5 / z;
+		CHECK("sigfpe", fault_code == FPE_INTDIV);
+	}
+
+	/* 18. SIGCHLD with CLD_EXITED; SA_NOCLDSTOP suppresses stop notifications */
+	{
+		set(SIGCHLD, h_info, SA_SIGINFO | SA_NOCLDSTOP);
+		got_sig = 0;
+		pid_t c = fork();
+		if (c == 0) {
+			raise(SIGSTOP);
+			_exit(3);
+		}
+		int st;
+		waitpid(c, &st, WUNTRACED);
+		CHECK("nocldstop", WIFSTOPPED(st) && got_sig == 0);
+		kill(c, SIGCONT);
+		waitpid(c, &st, 0);
+		CHECK("sigchld_exited", got_sig == SIGCHLD && got_code == CLD_EXITED && WEXITSTATUS(st) == 3);
+		signal(SIGCHLD, SIG_DFL);
+	}
+
+	/* 19. nanosleep resumes after stop/continue (restart_syscall) */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			struct timespec t0, t1, req = { 0, 200000000 };
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			int r = nanosleep(&req, NULL);
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+			_exit(r == 0 && ms >= 200 && ms < 400 ? 0 : 1);
+		}
+		struct timespec t = { 0, 50000000 };
+		int st;
+		nanosleep(&t, NULL);
+		kill(c, SIGSTOP);
+		waitpid(c, &st, WUNTRACED);
+		kill(c, SIGCONT);
+		CHECK("nanosleep_restart", waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+
+	/* 20. process groups, kill(0) and kill(-pgid) */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			setpgid(0, 0);
+			for (;;)
+				pause();
+		}
+		setpgid(c, c);
+		int st;
+		CHECK("getpgid", getpgid(c) == c);
+		CHECK("kill_pgrp", kill(-c, SIGTERM) == 0 && waitpid(c, &st, 0) == c && WTERMSIG(st) == SIGTERM);
+		errno = 0;
+		CHECK("kill_esrch", kill(-c, SIGTERM) == -1 && errno == ESRCH);
+	}
+
+	/* 21. pthread_kill reaches the right thread; SIGKILL ends a threaded process */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			pthread_t th[4];
+			for (int i = 0; i < 4; i++)
+				pthread_create(&th[i], NULL, pauser, NULL);
+			for (;;)
+				pause();
+		}
+		struct timespec t = { 0, 30000000 };
+		nanosleep(&t, NULL);
+		int st;
+		kill(c, SIGKILL);
+		CHECK("kill_threaded", waitpid(c, &st, 0) == c && WTERMSIG(st) == SIGKILL);
+	}
+
+	/* 22. alarm() remaining time, limits, prctl */
+	{
+		alarm(10);
+		CHECK("alarm_left", alarm(0) == 10);
+		struct rlimit rl;
+		CHECK("rlimit_nofile", getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur <= rl.rlim_max);
+		char name[16];
+		prctl(PR_SET_NAME, "sigtest-x");
+		prctl(PR_GET_NAME, name);
+		CHECK("prctl_name", !strcmp(name, "sigtest-x"));
+	}
+
+	printf("sigtest: %d failures\n", fails);
+	return fails;
+}
