@@ -198,10 +198,10 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	case PR_SET_DUMPABLE:
 		if (a2 > 1)
 			return -EINVAL;
-		p->dumpable = a2;
+		p->undumpable = !a2;
 		return 0;
 	case PR_GET_DUMPABLE:
-		return p->dumpable;
+		return !p->undumpable;
 	case PR_SET_NO_NEW_PRIVS:
 		if (a2 != 1 || a3 || a4 || a5)
 			return -EINVAL;

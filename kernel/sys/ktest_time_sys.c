@@ -25,18 +25,6 @@ KTEST(time_sys_conversions)
 	KT_ASSERT(deadline_after(~0ull) != 0);
 }
 
-KTEST(time_sys_rlimit_defaults)
-{
-	struct rlimit64 r[RLIM_NLIMITS];
-
-	rlimit_init_defaults(r);
-	KT_ASSERT_EQ(r[RLIMIT_NOFILE].cur, 1024);
-	KT_ASSERT_EQ(r[RLIMIT_NOFILE].max, 1048576);
-	KT_ASSERT_EQ(r[RLIMIT_STACK].cur, 8 << 20);
-	KT_ASSERT_EQ(r[RLIMIT_CORE].cur, 0);
-	KT_ASSERT(r[RLIMIT_AS].cur == RLIM_INFINITY);
-}
-
 /* RFC 8439 section 2.3.2 (with its 96-bit nonce split as counter high word + nonce). */
 KTEST(time_sys_chacha20_vector_and_random)
 {

@@ -11,22 +11,6 @@
 #include <aegis/string.h>
 #include <aegis/uaccess.h>
 
-/* What a fresh root shell on Linux 6.1 shows (ulimit -a / prlimit). */
-void rlimit_init_defaults(struct rlimit64 *r)
-{
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		r[i] = (struct rlimit64){ RLIM_INFINITY, RLIM_INFINITY };
-	r[RLIMIT_STACK] = (struct rlimit64){ 8ull << 20, RLIM_INFINITY };
-	r[RLIMIT_CORE] = (struct rlimit64){ 0, RLIM_INFINITY };
-	r[RLIMIT_NPROC] = (struct rlimit64){ 15563, 15563 };
-	r[RLIMIT_NOFILE] = (struct rlimit64){ 1024, 1048576 };
-	r[RLIMIT_MEMLOCK] = (struct rlimit64){ 8ull << 20, 8ull << 20 };
-	r[RLIMIT_SIGPENDING] = (struct rlimit64){ 15563, 15563 };
-	r[RLIMIT_MSGQUEUE] = (struct rlimit64){ 819200, 819200 };
-	r[RLIMIT_NICE] = (struct rlimit64){ 0, 0 };
-	r[RLIMIT_RTPRIO] = (struct rlimit64){ 0, 0 };
-}
-
 static struct process *find_target(int pid)
 {
 	if (pid == 0 || pid == current_proc()->pid) {

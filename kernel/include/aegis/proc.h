@@ -114,10 +114,10 @@ struct process {
 	void *environ_copy;
 	size_t environ_len;
 	/* kernel/sys (info.c, pgrp.c): */
-	int nice;				/* [lock] getpriority/setpriority */
+	int nice;				/* [lock] getpriority/setpriority; fork copies it */
 	int pdeath_signal;			/* [lock] PR_SET_PDEATHSIG */
-	bool dumpable;				/* [lock] PR_SET_DUMPABLE (set to 1 at creation) */
-	bool no_new_privs;			/* [lock] PR_SET_NO_NEW_PRIVS, inherited */
+	bool undumpable;			/* [lock] PR_SET_DUMPABLE(0) */
+	bool no_new_privs;			/* [lock] PR_SET_NO_NEW_PRIVS; fork copies it */
 	bool child_subreaper;			/* [lock] PR_SET_CHILD_SUBREAPER */
 	bool did_exec;				/* [proc_lock] execve succeeded (setpgid EACCES) */
 };
@@ -155,9 +155,6 @@ void signal_exec_reset(struct process *p);
 /* Futexes (kernel/ipc/futex.c), for thread exit. */
 void futex_exit_robust_list(struct task *t);
 void futex_wake_address(uint64_t uaddr);	/* clear_child_tid: wakes one waiter */
-
-/* Resource limits (kernel/sys/limits.c): Linux's defaults, for PID 1. */
-void rlimit_init_defaults(struct rlimit64 *r);
 
 /* Credentials (kernel/sys/cred.c). */
 bool cred_is_root(const struct cred *c);
