@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -106,6 +107,60 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&mtx);
 	}
 	return arg;
+}
+
+
+/* linux/futex.h (musl ships no kernel headers) */
+#define FUTEX_WAIT		0
+#define FUTEX_WAKE		1
+#define FUTEX_CMP_REQUEUE	4
+#define FUTEX_WAKE_OP		5
+#define FUTEX_WAIT_BITSET	9
+#define FUTEX_PRIVATE_FLAG	128
+#define FUTEX_CLOCK_REALTIME	256
+#define FUTEX_WAIT_PRIVATE	(FUTEX_WAIT | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAKE_PRIVATE	(FUTEX_WAKE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_CMP_REQUEUE_PRIVATE (FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAKE_OP_PRIVATE	(FUTEX_WAKE_OP | FUTEX_PRIVATE_FLAG)
+#define FUTEX_WAIT_BITSET_PRIVATE (FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG)
+#define FUTEX_OP_SET		0
+#define FUTEX_OP_CMP_GT		4
+#define FUTEX_OP(op, oparg, cmp, cmparg) \
+	((((op) & 0xf) << 28) | (((cmp) & 0xf) << 24) | (((oparg) & 0xfff) << 12) | ((cmparg) & 0xfff))
+
+static long futex(volatile int *uaddr, int op, int val, const void *ts_or_val2, volatile int *uaddr2, int val3)
+{
+	return syscall(SYS_futex, uaddr, op, val, ts_or_val2, uaddr2, val3);
+}
+
+static volatile int fw1, fw2, fw_woken;
+static void *futex_waiter1(void *arg)
+{
+	(void)arg;
+	if (futex(&fw1, FUTEX_WAIT_PRIVATE, 0, NULL, NULL, 0) == 0)
+		__atomic_add_fetch(&fw_woken, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static void *futex_waiter2(void *arg)
+{
+	(void)arg;
+	if (futex(&fw2, FUTEX_WAIT_PRIVATE, 1, NULL, NULL, 0) == 0)
+		__atomic_add_fetch(&fw_woken, 1, __ATOMIC_SEQ_CST);
+	return NULL;
+}
+
+static pthread_mutex_t robust;
+static void *robust_holder(void *arg)
+{
+	pthread_mutex_lock(&robust);
+	return arg;	/* exits holding it */
+}
+
+static void settle(void)
+{
+	struct timespec t = { 0, 30000000 };
+	nanosleep(&t, NULL);
 }
 
 static void set(int sig, void *fn, int flags)
@@ -440,6 +495,90 @@ int main(void)
 		prctl(PR_SET_NAME, "sigtest-x");
 		prctl(PR_GET_NAME, name);
 		CHECK("prctl_name", !strcmp(name, "sigtest-x"));
+	}
+
+	/* 23. futex: EAGAIN, absolute CLOCK_REALTIME timeout */
+	{
+		volatile int w = 5;
+		struct timespec now, dl, after;
+		errno = 0;
+		CHECK("futex_eagain", futex(&w, FUTEX_WAIT_PRIVATE, 4, NULL, NULL, 0) == -1 && errno == EAGAIN);
+		clock_gettime(CLOCK_REALTIME, &now);
+		dl = now;
+		dl.tv_nsec += 20000000;
+		if (dl.tv_nsec >= 1000000000) {
+			dl.tv_sec++;
+			dl.tv_nsec -= 1000000000;
+		}
+		errno = 0;
+		long r = futex(&w, FUTEX_WAIT_BITSET_PRIVATE | FUTEX_CLOCK_REALTIME, 5, &dl, NULL, -1);
+		clock_gettime(CLOCK_REALTIME, &after);
+		long ms = (after.tv_sec - now.tv_sec) * 1000 + (after.tv_nsec - now.tv_nsec) / 1000000;
+		CHECK("futex_abs_timeout", r == -1 && errno == ETIMEDOUT && ms >= 19);
+	}
+
+	/* 24. futex: CMP_REQUEUE and WAKE_OP between threads */
+	{
+		pthread_t a, b;
+		fw1 = 0;
+		fw2 = 1;
+		fw_woken = 0;
+		pthread_create(&a, NULL, futex_waiter1, NULL);
+		pthread_create(&b, NULL, futex_waiter1, NULL);
+		settle();
+		errno = 0;
+		CHECK("futex_cmp_requeue_eagain", futex(&fw1, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)2L, &fw2, 7) == -1 && errno == EAGAIN);
+		CHECK("futex_cmp_requeue", futex(&fw1, FUTEX_CMP_REQUEUE_PRIVATE, 0, (void *)2L, &fw2, 0) == 2 && fw_woken == 0);
+		CHECK("futex_requeued_wake", futex(&fw2, FUTEX_WAKE_PRIVATE, 10, NULL, NULL, 0) == 2);
+		pthread_join(a, NULL);
+		pthread_join(b, NULL);
+		CHECK("futex_requeue_woken", fw_woken == 2);
+
+		fw1 = 0;
+		fw2 = 1;
+		fw_woken = 0;
+		pthread_create(&a, NULL, futex_waiter1, NULL);
+		pthread_create(&b, NULL, futex_waiter2, NULL);
+		settle();
+		/* *fw2 = 0; wake one on fw1; if old fw2 > 0, wake one on fw2 */
+		int op = FUTEX_OP(FUTEX_OP_SET, 0, FUTEX_OP_CMP_GT, 0);
+		CHECK("futex_wake_op", futex(&fw1, FUTEX_WAKE_OP_PRIVATE, 1, (void *)1L, &fw2, op) == 2 && fw2 == 0);
+		pthread_join(a, NULL);
+		pthread_join(b, NULL);
+		CHECK("futex_wake_op_woken", fw_woken == 2);
+	}
+
+	/* 25. shared futex across fork on a MAP_SHARED page */
+	{
+		volatile int *sh = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		*sh = 0;
+		pid_t c = fork();
+		if (c == 0) {
+			while (*sh == 0)
+				futex(sh, FUTEX_WAIT, 0, NULL, NULL, 0);
+			_exit(*sh == 1 ? 0 : 1);
+		}
+		settle();
+		*sh = 1;
+		long n = futex(sh, FUTEX_WAKE, 1, NULL, NULL, 0);
+		int st;
+		CHECK("futex_shared_fork", n == 1 && waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+
+	/* 26. robust mutex: the owner thread dies holding it */
+	{
+		pthread_mutexattr_t at;
+		pthread_t th;
+		pthread_mutexattr_init(&at);
+		pthread_mutexattr_setrobust(&at, PTHREAD_MUTEX_ROBUST);
+		pthread_mutex_init(&robust, &at);
+		pthread_create(&th, NULL, robust_holder, NULL);
+		pthread_join(th, NULL);
+		int r = pthread_mutex_lock(&robust);
+		CHECK("robust_owner_died", r == EOWNERDEAD);
+		if (r == EOWNERDEAD)
+			pthread_mutex_consistent(&robust);
+		pthread_mutex_unlock(&robust);
 	}
 
 	printf("sigtest: %d failures\n", fails);
