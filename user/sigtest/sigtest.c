@@ -163,6 +163,12 @@ static void settle(void)
 	nanosleep(&t, NULL);
 }
 
+static void h_refault(int sig)
+{
+	(void)sig;
+	*(volatile int *)0x10 = 1;	/* faults again with SIGSEGV blocked */
+}
+
 static void set(int sig, void *fn, int flags)
 {
 	struct sigaction sa = { 0 };
@@ -579,6 +585,81 @@ int main(void)
 		if (r == EOWNERDEAD)
 			pthread_mutex_consistent(&robust);
 		pthread_mutex_unlock(&robust);
+	}
+
+	/* 27. credentials and kill permission in an unprivileged child */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			int bad = 0;
+			uid_t r, e, sv;
+			if (setgid(1000) || setuid(1000))
+				bad |= 1;
+			getresuid(&r, &e, &sv);
+			if (r != 1000 || e != 1000 || sv != 1000)
+				bad |= 2;
+			errno = 0;
+			if (setuid(0) != -1 || errno != EPERM)
+				bad |= 4;
+			errno = 0;
+			if (kill(getppid(), 0) != -1 || errno != EPERM)
+				bad |= 8;
+			if (getgid() != 1000 || getegid() != 1000)
+				bad |= 16;
+			_exit(bad);
+		}
+		int st;
+		CHECK("cred_drop_and_kill_eperm", waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+
+	/* 28. setsid in a child; again: EPERM */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			pid_t s = setsid();
+			int bad = s != getpid() || getsid(0) != getpid() || getpgrp() != getpid();
+			errno = 0;
+			bad |= (setsid() != -1 || errno != EPERM) << 1;
+			_exit(bad);
+		}
+		int st;
+		CHECK("setsid", waitpid(c, &st, 0) == c && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	}
+
+	/* 29. sigaltstack errors */
+	{
+		static char small[1024];
+		stack_t ss = { .ss_sp = small, .ss_size = sizeof(small) };
+		errno = 0;
+		CHECK("sigaltstack_enomem", sigaltstack(&ss, NULL) == -1 && errno == ENOMEM);
+		ss.ss_sp = altstack;
+		ss.ss_size = sizeof(altstack);
+		ss.ss_flags = 0x1234;
+		errno = 0;
+		CHECK("sigaltstack_einval", sigaltstack(&ss, NULL) == -1 && errno == EINVAL);
+	}
+
+	/* 30. a fault inside the SIGSEGV handler kills the process with SIGSEGV */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			signal(SIGSEGV, h_refault);
+			*(volatile int *)0x20 = 1;
+			_exit(0);
+		}
+		int st;
+		CHECK("fault_in_handler_kills", waitpid(c, &st, 0) == c && WIFSIGNALED(st) && WTERMSIG(st) == SIGSEGV);
+	}
+
+	/* 31. getitimer reports what setitimer armed */
+	{
+		struct itimerval it = { { 1, 0 }, { 5, 0 } }, got;
+		setitimer(ITIMER_REAL, &it, NULL);
+		getitimer(ITIMER_REAL, &got);
+		CHECK("getitimer", got.it_interval.tv_sec == 1 && got.it_value.tv_sec >= 4 && got.it_value.tv_sec <= 5);
+		memset(&it, 0, sizeof(it));
+		setitimer(ITIMER_REAL, &it, &got);
+		CHECK("setitimer_old", got.it_interval.tv_sec == 1);
 	}
 
 	printf("sigtest: %d failures\n", fails);
