@@ -399,20 +399,3 @@ void sigpending_clear(struct sigpending *sp)
 {
 	sigpending_flush(sp, ~0ull);
 }
-
-/* execve: handlers point into the old image, so they revert to SIG_DFL. */
-void signal_exec_reset(struct process *p)
-{
-	unsigned long flags = spin_lock_irqsave(&p->sighand->lock);
-
-	for (int i = 0; i < NSIG; i++) {
-		struct k_sigaction *ka = &p->sighand->action[i];
-		if (ka->handler != SIG_IGN) {
-			ka->handler = SIG_DFL;
-			ka->flags = 0;
-			ka->restorer = 0;
-			ka->mask = 0;
-		}
-	}
-	spin_unlock_irqrestore(&p->sighand->lock, flags);
-}

@@ -97,6 +97,33 @@ static void group_stop(struct task *t, int sig)
 	stop_wait(t);
 }
 
+struct orphan_check {
+	int pgid;
+	bool has_outside_parent;
+};
+
+static void check_member(struct process *p, void *arg)
+{
+	struct orphan_check *c = arg;
+	struct process *parent = p->parent;
+
+	if (p->pgid == c->pgid && p->state == PROC_ALIVE && parent &&
+	    parent->pgid != c->pgid && parent->sid == p->sid)
+		c->has_outside_parent = true;
+}
+
+/*
+ * POSIX: a group is orphaned when no member has a parent in another group of the
+ * same session; nobody could continue it, so terminal stop signals are dropped.
+ */
+static bool pgrp_orphaned(struct process *p)
+{
+	struct orphan_check c = { .pgid = p->pgid };
+
+	proc_for_each(check_member, &c);
+	return !c.has_outside_parent;
+}
+
 __noreturn static void die(int sig)
 {
 	arch_irq_enable();
@@ -217,6 +244,9 @@ static int setup_frame(struct task *t, struct trap_frame *f, int sig,
 	struct rt_sigframe frame;
 	uint64_t sp = f->rsp, fpbuf = 0, addr;
 
+	if (!(ka->flags & SA_RESTORER))
+		return -EFAULT;	/* x86-64 has no default return trampoline */
+
 	if ((ka->flags & SA_ONSTACK) && !(t->user.altstack.ss_flags & SS_DISABLE) &&
 	    t->user.altstack.ss_size && !on_sig_stack(t, sp))
 		sp = t->user.altstack.ss_sp + t->user.altstack.ss_size;
@@ -330,6 +360,10 @@ void trap_return_to_user(struct trap_frame *f)
 		case SIGDFL_CONT:
 			break;
 		case SIGDFL_STOP:
+			if (sig != SIGSTOP && (arch_irq_enable(), pgrp_orphaned(p))) {
+				arch_irq_disable();
+				break;
+			}
 			group_stop(t, sig);
 			break;
 		case SIGDFL_TERM:

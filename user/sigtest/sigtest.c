@@ -662,6 +662,22 @@ int main(void)
 		CHECK("setitimer_old", got.it_interval.tv_sec == 1);
 	}
 
+	/* 32. SIGTSTP stops a child in its own (not orphaned) process group */
+	{
+		pid_t c = fork();
+		if (c == 0) {
+			setpgid(0, 0);
+			for (;;)
+				pause();
+		}
+		setpgid(c, c);
+		int st;
+		kill(c, SIGTSTP);
+		CHECK("sigtstp_stops", waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP);
+		kill(c, SIGKILL);
+		waitpid(c, &st, 0);
+	}
+
 	printf("sigtest: %d failures\n", fails);
 	return fails;
 }

@@ -149,8 +149,6 @@ void signal_exit_process(struct process *p);
 void signal_exit_thread(struct task *t);
 /* Thread exit: drops t's queued signals (kernel/proc/signal.c). */
 void sigpending_clear(struct sigpending *sp);
-/* execve: handled signals revert to SIG_DFL (ignored ones stay ignored). */
-void signal_exec_reset(struct process *p);
 
 /* Futexes (kernel/ipc/futex.c), for thread exit. */
 void futex_exit_robust_list(struct task *t);
