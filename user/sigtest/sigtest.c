@@ -55,7 +55,9 @@ static void h_alt(int sig)
 	(void)sig;
 	int local;
 	stack_t ss;
-	on_alt = (char *)&local >= altstack && (char *)&local < altstack + sizeof(altstack);
+	uintptr_t a = (uintptr_t)&local, base = (uintptr_t)altstack;
+
+	on_alt = a >= base && a < base + sizeof(altstack);
 	sigaltstack(NULL, &ss);
 	alt_flags = ss.ss_flags;
 }
