@@ -48,6 +48,13 @@ static void h_segv(int sig, siginfo_t *si, void *uc)
 	siglongjmp(jb, 1);
 }
 
+static void h_trap(int sig, siginfo_t *si, void *uc)
+{
+	(void)sig;
+	(void)uc;
+	fault_code = si->si_code;
+}
+
 static char altstack[65536];
 static volatile int on_alt, alt_flags;
 static void h_alt(int sig)
@@ -678,6 +685,25 @@ int main(void)
 		CHECK("sigtstp_stops", waitpid(c, &st, WUNTRACED) == c && WIFSTOPPED(st) && WSTOPSIG(st) == SIGTSTP);
 		kill(c, SIGKILL);
 		waitpid(c, &st, 0);
+	}
+
+	/* 33. exceptions: int3, ud2 and a privileged instruction */
+	{
+		set(SIGTRAP, h_trap, SA_SIGINFO);
+		fault_code = -1;
+		__asm__ volatile("int3");
+		CHECK("int3_sigtrap", fault_code == SI_KERNEL);
+		set(SIGILL, h_segv, SA_SIGINFO);
+		fault_code = -1;
+		if (!sigsetjmp(jb, 1))
+			__asm__ volatile("ud2");
+		CHECK("ud2_sigill", fault_code == ILL_ILLOPN && fault_addr != NULL);
+		set(SIGSEGV, h_segv, SA_SIGINFO);
+		fault_code = -1;
+		fault_addr = (void *)1;
+		if (!sigsetjmp(jb, 1))
+			__asm__ volatile("hlt");
+		CHECK("hlt_sigsegv", fault_code == SI_KERNEL && fault_addr == NULL);
 	}
 
 	printf("sigtest: %d failures\n", fails);

@@ -113,10 +113,10 @@ static int exception_signal(unsigned vec, int *code)
 	*code = 0;
 	switch (vec) {
 	case 0: *code = 1; return SIGFPE;	/* FPE_INTDIV */
-	case 1: case 3: return SIGTRAP;
+	case 1: case 3: *code = SI_KERNEL; return SIGTRAP;	/* as Linux's do_int3 */
 	case 6: *code = 2; return SIGILL;	/* ILL_ILLOPN */
 	case 16: case 19: return SIGFPE;
-	case 17: return SIGBUS;
+	case 17: *code = 1; return SIGBUS;	/* BUS_ADRALN */
 	default: *code = SI_KERNEL; return SIGSEGV;	/* #GP & co.: si_addr 0 */
 	}
 }
