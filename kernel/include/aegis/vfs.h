@@ -17,6 +17,8 @@ struct process;
 /* Open files (refcounted open file descriptions). */
 struct file *vfs_open(const char *path, int flags, int mode);	/* ERR_PTR on error */
 void file_get(struct file *f);
+/* The open file at fd in the current process, referenced (file_put), or NULL. */
+struct file *fget(int fd);
 void file_put(struct file *f);
 ssize_t vfs_read_at(struct file *f, void *kbuf, size_t n, uint64_t off);
 /* -EACCES unless f is a regular file the current credentials may execute. */
