@@ -12,6 +12,7 @@
 #include <aegis/printk.h>
 #include <aegis/sched.h>
 #include <aegis/time.h>
+#include <aegis/vfs.h>
 
 void crashtest_maybe(void);
 
@@ -23,6 +24,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 	arch_init();
 	sched_init();
 	sched_start();
+	vfs_init();
 	(void)entry_tsc;
 	pr_info("Aegis ready (%llu us since kernel entry)\n",
 		(unsigned long long)time_ns() / 1000);
