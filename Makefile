@@ -21,12 +21,13 @@ KLDFLAGS := -n -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments 
 	-T kernel/arch/$(ARCH)/linker.ld
 
 KSRCS := $(shell find kernel -name '*.c' -o -name '*.S' | LC_ALL=C sort)
-KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS))
+KGEN := $(B)/kernel/gen/syscall_table.c
+KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS)) $(KGEN:.c=.c.o)
 KERNEL := $(B)/kernel/aegis.elf
 
 USER_DIRS := $(patsubst %/Makefile,%,$(wildcard user/*/Makefile))
 
-.PHONY: all kernel user initramfs run test iso bench bench-host deps lint clean FORCE
+.PHONY: all kernel user initramfs run test iso bench bench-host deps lint clean syscall-docs FORCE
 
 all: kernel user initramfs
 
@@ -44,6 +45,18 @@ $(B)/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(dir $@)
 	@echo "  AS      $<"
 	@$(KCC) $(KASFLAGS) -c $< -o $@
+
+# Generated sources: the syscall table from kernel/sys/syscalls.tbl.
+$(B)/kernel/gen/syscall_table.c: kernel/sys/syscalls.tbl tools/gen-syscalls.py
+	@mkdir -p $(dir $@)
+	@tools/gen-syscalls.py table $< $@
+$(B)/kernel/gen/%.c.o: $(B)/kernel/gen/%.c
+	@echo "  CC      $(notdir $<)"
+	@$(KCC) $(KCFLAGS) -c $< -o $@
+
+# docs/SYSCALLS.md says which calls the built kernel implements.
+syscall-docs: $(KERNEL)
+	@tools/gen-syscalls.py docs kernel/sys/syscalls.tbl $(KERNEL) docs/SYSCALLS.md
 
 # The commit in the banner; the file changes only when the commit does.
 $(B)/kernel/commit.txt: FORCE

@@ -6,6 +6,7 @@
 #include <aegis/cmdline.h>
 #include <aegis/bootinfo.h>
 #include <aegis/printk.h>
+#include <aegis/sched.h>
 #include <aegis/string.h>
 
 /* noinline and separate functions, so the backtrace has frames to show */
@@ -40,6 +41,21 @@ static __attribute__((noinline)) void crash_recurse(int depth)
 	(void)pad[0];
 }
 
+static void stack_crasher(void *unused)
+{
+	crash_recurse(0);
+}
+
+static struct task *kthread_create_started(void (*fn)(void *), void *arg,
+					   const char *name)
+{
+	struct task *t = kthread_create(fn, arg, name);
+
+	if (t)
+		kthread_start(t);
+	return t;
+}
+
 void crashtest_maybe(void)
 {
 	char kind[16];
@@ -54,7 +70,7 @@ void crashtest_maybe(void)
 	else if (!strcmp(kind, "divide"))
 		crash_divide();
 	else if (!strcmp(kind, "stack"))
-		crash_recurse(0);
+		kthread_join(kthread_create_started(stack_crasher, NULL, "crasher"));
 	else
 		pr_err("crashtest: unknown kind '%s' (null, ud, divide, stack)\n", kind);
 }

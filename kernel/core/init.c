@@ -10,11 +10,14 @@
 #include <aegis/mm.h>
 #include <aegis/panic.h>
 #include <aegis/printk.h>
+#include <aegis/proc.h>
 #include <aegis/sched.h>
 #include <aegis/time.h>
 #include <aegis/vfs.h>
 
 void crashtest_maybe(void);
+void fpu_init(void);
+void syscall_init(void);
 
 void kernel_main_continue(uint64_t entry_tsc)
 {
@@ -22,8 +25,10 @@ void kernel_main_continue(uint64_t entry_tsc)
 
 	mm_init();
 	arch_init();
+	fpu_init();
 	sched_init();
 	sched_start();
+	syscall_init();
 	vfs_init();
 	(void)entry_tsc;
 	pr_info("Aegis ready (%llu us since kernel entry)\n",
@@ -35,6 +40,9 @@ void kernel_main_continue(uint64_t entry_tsc)
 		cmdline_get(boot_info.cmdline, "ktest", filter, sizeof(filter));
 		ktest_run_all(filter);
 	}
+	if (proc_start_init("/init"))
+		panic("cannot create the init process");
+	/* the boot thread has nothing more to do: idle quietly */
 	for (;;)
-		sleep_ns(NSEC_PER_SEC);
+		sleep_ns(NSEC_PER_SEC * 3600);
 }

@@ -64,14 +64,13 @@ static void emit_number(struct out *o, const struct spec *s, unsigned long long 
 		prefix = "+";
 	else if (s->space)
 		prefix = " ";
-	if (s->alt && v != 0) {
-		if (base == 16)
-			prefix = upper ? "0X" : "0x";
-		else if (base == 8 && (s->prec < 0 || s->prec <= ndig))
-			zeros = 1;
-	}
+	if (s->alt && v != 0 && base == 16)
+		prefix = upper ? "0X" : "0x";
 	if (s->prec > ndig)
 		zeros = s->prec - ndig;
+	/* "%#o" always shows a leading zero, even for 0 with precision 0 */
+	if (s->alt && base == 8 && zeros == 0 && (ndig == 0 || digits[0] != '0'))
+		zeros = 1;
 	pad = s->width - (int)strlen(prefix) - zeros - ndig;
 	if (s->zero && !s->left && s->prec < 0) {
 		zeros += pad > 0 ? pad : 0;

@@ -8,49 +8,72 @@
 #include <aegis/errno.h>
 #include <aegis/mm.h>
 #include <aegis/panic.h>
+#include <aegis/proc.h>
 #include <aegis/sched.h>
 #include <aegis/string.h>
 
 void arch_thread_init(struct task *t, void (*fn)(void *), void *arg);
+void arch_task_free(struct task *t);
 
 static struct spinlock tasks_lock = SPINLOCK_INIT("tasks");
 static struct list_head all_tasks = LIST_HEAD_INIT(all_tasks);	/* [tasks_lock] */
 static size_t nr_tasks;						/* [tasks_lock] */
-static int next_tid = 1;					/* [tasks_lock] */
 
+/* Gives t an id (unless it has one already) and lists it. */
 void kthread_register(struct task *t)
 {
-	unsigned long flags = spin_lock_irqsave(&tasks_lock);
+	unsigned long flags;
 
-	t->tid = next_tid++;
+	if (!t->tid)
+		t->tid = tid_alloc();
+	flags = spin_lock_irqsave(&tasks_lock);
 	list_add_tail(&all_tasks, &t->all_node);
 	nr_tasks++;
 	spin_unlock_irqrestore(&tasks_lock, flags);
 }
 
-struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
+/*
+ * A task with a kernel stack and an id (tid, or a fresh one when 0), not yet
+ * runnable; the caller lays out its first stack frame.
+ */
+struct task *task_alloc(const char *name, int tid)
 {
 	struct task *t = kzalloc(sizeof(*t));
 
 	if (!t)
 		return NULL;
-	t->kstack = kmalloc(KSTACK_SIZE);
+	t->kstack = kstack_alloc();
 	t->join_wq = kmalloc(sizeof(*t->join_wq));
 	if (!t->kstack || !t->join_wq) {
-		kfree(t->kstack);
+		kstack_free(t->kstack);
 		kfree(t->join_wq);
 		kfree(t);
 		return NULL;
 	}
 	wq_init(t->join_wq);
 	t->state = TASK_SLEEPING;	/* until kthread_start */
+	t->joinable = true;
+	t->tid = tid;
+	list_init(&t->run_node);
+	list_init(&t->user.thread_node);
+	strlcpy(t->name, name, sizeof(t->name));
+	kthread_register(t);
+	if (t->tid < 0) {
+		kthread_reap(t);
+		return NULL;
+	}
+	return t;
+}
+
+struct task *kthread_create(void (*fn)(void *), void *arg, const char *name)
+{
+	struct task *t = task_alloc(name, 0);
+
+	if (!t)
+		return NULL;
 	t->entry = fn;
 	t->arg = arg;
-	t->joinable = true;
-	list_init(&t->run_node);
-	strlcpy(t->name, name, sizeof(t->name));
 	arch_thread_init(t, fn, arg);
-	kthread_register(t);
 	return t;
 }
 
@@ -66,7 +89,11 @@ void kthread_reap(struct task *t)
 	list_del(&t->all_node);
 	nr_tasks--;
 	spin_unlock_irqrestore(&tasks_lock, flags);
-	kfree(t->kstack);
+	if (t->user.fpu)
+		arch_task_free(t);
+	if (!t->proc || t->tid != t->proc->pid)
+		tid_free(t->tid);	/* a process's id lives until it is reaped */
+	kstack_free(t->kstack);
 	kfree(t->join_wq);
 	kfree(t);
 }

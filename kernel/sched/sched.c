@@ -17,7 +17,7 @@
 #include <aegis/time.h>
 
 void arch_context_switch(uint64_t *save_rsp, uint64_t load_rsp);
-void arch_switch_to(struct task *t);
+void arch_switch_to(struct task *prev, struct task *next);
 void kthread_reap(struct task *t);
 void kthread_register(struct task *t);
 
@@ -129,7 +129,7 @@ void schedule(void)
 	next->on_cpu = true;
 	rq->switches++;
 	c->current = next;
-	arch_switch_to(next);
+	arch_switch_to(prev, next);
 	arch_context_switch(&prev->rsp, next->rsp);
 	/* prev runs again: whoever switched to it left the lock held */
 	sched_finish_switch();

@@ -63,5 +63,10 @@ for kind in ud null divide; do
 		expect_line panic_$kind "$log" 'kernel_main_continue\+0x' &&
 		pass panic_$kind
 done
+# a kernel stack overflow runs into the guard page and is named as such
+log=$out/crash-stack.log
+boot panic_stack_overflow 35 "$log" --timeout 60 --append "ktest=none crash=stack" &&
+	expect_line panic_stack_overflow "$log" '^KERNEL PANIC: kernel stack overflow in thread crasher' &&
+	pass panic_stack_overflow
 expect_line panic_null_address "$out/crash-null.log" 'cr2 0x8' && pass panic_null_address
 exit 0

@@ -38,3 +38,14 @@ arch_thread_start:
 	ud2
 
 	.section .note.GNU-stack, "", @progbits
+
+	/*
+	 * void arch_enter_user(struct trap_frame *f): leave the kernel for user mode
+	 * with the registers in f (which is at the top of this task's kernel stack).
+	 * Interrupts must be disabled.
+	 */
+	.section .text
+	.global arch_enter_user
+arch_enter_user:
+	movq %rdi, %rsp
+	jmp trap_return

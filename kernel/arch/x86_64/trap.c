@@ -146,6 +146,11 @@ static void handle_exception(struct trap_frame *f)
 	}
 	if (extable_fixup(f))
 		return;
+	if ((f->vector == 8 || f->vector == 14) && current_task() &&
+	    (kstack_guard_hit(current_task(), read_cr2()) ||
+	     kstack_guard_hit(current_task(), f->rsp)))
+		panic_frame(f, "kernel stack overflow in thread %s (tid %d)",
+			    current_task()->name, current_task()->tid);
 	panic_frame(f, "unexpected %s in kernel mode at %#llx",
 		    exception_names[f->vector], (unsigned long long)f->rip);
 }

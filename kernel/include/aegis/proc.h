@@ -15,6 +15,7 @@
 #include <aegis/list.h>
 #include <aegis/sched.h>
 #include <aegis/signal.h>
+#include <aegis/time.h>
 #include <aegis/spinlock.h>
 #include <aegis/types.h>
 

@@ -59,6 +59,11 @@ static inline struct task *current_task(void)
 void sched_init(void);			/* makes the boot flow the first task */
 void sched_start(void);			/* enables preemption; boot flow becomes idle */
 struct task *kthread_create(void (*fn)(void *), void *arg, const char *name);
+struct task *task_alloc(const char *name, int tid);	/* no stack frame yet */
+void kthread_reap(struct task *t);
+void *kstack_alloc(void);
+void kstack_free(void *stack);
+bool kstack_guard_hit(const struct task *t, uint64_t addr);
 void kthread_start(struct task *t);
 int kthread_join(struct task *t);	/* waits for exit, frees it, returns code */
 void kthread_detach(struct task *t);	/* freed automatically when it exits */
@@ -72,6 +77,11 @@ void sched_irq_exit(void);		/* end of an interrupt: preempt if needed */
 void preempt_disable(void);
 void preempt_enable(void);
 size_t sched_task_count(void);
+
+/* Thread and process ids (kernel/proc/pid.c). */
+int tid_alloc(void);
+bool tid_claim(int tid);
+void tid_free(int tid);
 
 /* Wait queues: tasks sleeping until an event. */
 struct wait_queue {

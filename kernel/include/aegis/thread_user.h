@@ -25,6 +25,7 @@ struct thread_user {
 	void *fpu;				/* XSAVE area (64-byte aligned), NULL for kthreads */
 	struct list_head thread_node;		/* in proc->threads */
 	int syscall_nr;				/* in progress, for restarts */
+	uint64_t trace_args[6];			/* the tracer's copy of the arguments */
 	bool in_syscall;
 };
 

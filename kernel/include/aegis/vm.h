@@ -53,6 +53,8 @@ void vm_activate(struct mm_space *mm);			/* load its page tables (CR3) */
 long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	     struct file *file, uint64_t offset);
 int vm_munmap(struct mm_space *mm, vaddr_t addr, size_t len);
+/* Zeroes [start, end) of private mapped memory (the bss tail of a file page). */
+int vm_zero_range(struct mm_space *mm, vaddr_t start, vaddr_t end);
 /* Sets the program break's start (exec, after the last segment). */
 void vm_set_brk_start(struct mm_space *mm, vaddr_t start);
 /* Top-down placement starts below this (exec sets it under the stack). */
