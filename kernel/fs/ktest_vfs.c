@@ -48,13 +48,14 @@ KTEST(vfs_create_read_write)
 	KT_ASSERT(!IS_ERR(f));
 	if (IS_ERR(f))
 		return;
-	char buf[9000], out[9000];
-	for (size_t k = 0; k < sizeof(buf); k++)
+	size_t len = 9000;
+	char *buf = kmalloc(len), *out = kmalloc(len);
+	for (size_t k = 0; k < len; k++)
 		buf[k] = (char)(k * 7);
-	KT_ASSERT_EQ(kwrite(f, buf, sizeof(buf)), sizeof(buf));
+	KT_ASSERT_EQ(kwrite(f, buf, len), len);
 	f->pos = 0;
-	KT_ASSERT_EQ(kread(f, out, sizeof(out)), sizeof(out));
-	KT_ASSERT(!memcmp(buf, out, sizeof(buf)));
+	KT_ASSERT_EQ(kread(f, out, len), len);
+	KT_ASSERT(!memcmp(buf, out, len));
 	KT_ASSERT_EQ(kread(f, out, 10), 0);
 	/* Sparse: a hole reads as zeros. */
 	f->pos = 100000;
@@ -62,6 +63,8 @@ KTEST(vfs_create_read_write)
 	KT_ASSERT_EQ(vfs_file_size(f), 100001);
 	KT_ASSERT_EQ(vfs_read_at(f, out, 10, 50000), 10);
 	KT_ASSERT(out[0] == 0 && out[9] == 0);
+	kfree(buf);
+	kfree(out);
 	file_put(f);
 	KT_ASSERT_EQ(open_err("/kt/a", O_CREAT | O_EXCL | O_RDWR), -EEXIST);
 	KT_ASSERT_EQ(open_err("/kt/nope", O_RDONLY), -ENOENT);
