@@ -4,8 +4,6 @@
  * truncated anywhere, names may lack their NUL, and padding may be garbage.
  */
 #include <aegis/errno.h>
-#include <aegis/time.h>
-#include <aegis/proc.h>
 #include <aegis/printf.h>
 #include <aegis/string.h>
 
