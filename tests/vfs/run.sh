@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# VFS boot tests: the initramfs unpacker with good, concatenated, truncated and
+# corrupted archives given as --initrd.  A bad archive must give a clear message
+# (entry and byte offset) and the boot must go on; "ktest=none" then exits QEMU
+# with 0x10 (status 33) once the kernel is up.
+source "$(dirname "$0")/../lib.sh"
+out=$BUILD/test-vfs
+mkdir -p "$out/root/etc" "$out/root/bin"
+echo hello >"$out/root/etc/motd"
+ln -sf ../etc/motd "$out/root/bin/motd-link"
+(cd "$out/root" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out/good.cpio"
+size=$(stat -c %s "$out/good.cpio")
+head -c $((size / 2)) "$out/good.cpio" >"$out/truncated.cpio"
+cp "$out/good.cpio" "$out/corrupt.cpio"
+printf 'XYZ' | dd of="$out/corrupt.cpio" bs=1 seek=120 conv=notrunc status=none
+{ cat "$out/good.cpio"; head -c 1000 /dev/zero; cat "$out/good.cpio"; } >"$out/concat.cpio"
+head -c 4096 /dev/urandom >"$out/garbage.cpio"
+
+run() {	# name initrd regex
+	boot "$1" 33 "$out/$1.log" --timeout 60 --initrd "$2" --append "ktest=none" &&
+		expect_line "$1" "$out/$1.log" "$3" &&
+		expect_line "$1" "$out/$1.log" '^Aegis ready' &&
+		pass "$1"
+}
+
+run vfs_initrd_good "$out/good.cpio" '^initramfs: module 0: [0-9]+ entries unpacked$'
+run vfs_initrd_concatenated "$out/concat.cpio" '^initramfs: module 0: [0-9]+ entries unpacked$'
+run vfs_initrd_truncated "$out/truncated.cpio" \
+	'^initramfs: module 0: corrupt archive, unpacking stopped: entry .* at byte [0-9]+: '
+run vfs_initrd_corrupt "$out/corrupt.cpio" \
+	'^initramfs: module 0: corrupt archive, unpacking stopped: entry .* at byte [0-9]+: '
+run vfs_initrd_garbage "$out/garbage.cpio" \
+	'^initramfs: module 0: corrupt archive, unpacking stopped: entry .* at byte 0: bad magic'
