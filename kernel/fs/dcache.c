@@ -19,7 +19,10 @@
 #define DHASH_BITS	14
 #define DHASH_SIZE	(1u << DHASH_BITS)
 
-struct mutex vfs_ns_lock;
+struct mutex vfs_ns_lock = {
+	SPINLOCK_INIT("vfs_ns"), NULL,
+	{ SPINLOCK_INIT("vfs_ns_wq"), LIST_HEAD_INIT(vfs_ns_lock.wq.waiters) },
+};
 static struct dentry *dhash[DHASH_SIZE];	/* [ns] */
 static struct slab_cache *dentry_cache, *inode_cache;
 
@@ -52,7 +55,6 @@ static void caches_init(void)
 	if (!dentry_cache) {
 		dentry_cache = slab_cache_create("dentry", sizeof(struct dentry), 8);
 		inode_cache = slab_cache_create("inode", sizeof(struct inode), 8);
-		mutex_init(&vfs_ns_lock);
 	}
 }
 
@@ -158,6 +160,14 @@ void d_drop(struct dentry *d)
 	d->hashed = false;
 	list_del(&d->sibling);
 	dput(d);
+}
+
+/* Unlinks d and everything below it (procfs: a process that is gone). */
+void d_drop_tree(struct dentry *d)
+{
+	while (!list_empty(&d->children))
+		d_drop_tree(list_first(&d->children, struct dentry, sibling));
+	d_drop(d);
 }
 
 struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len)

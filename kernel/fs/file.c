@@ -201,9 +201,12 @@ void files_put(struct files_struct *fs)
 {
 	if (!fs || __atomic_sub_fetch(&fs->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
-	for (int i = 0; i < fs->max; i++)
-		if (fs->fd[i])
+	for (int i = 0; i < fs->max; i++) {
+		if (fs->fd[i]) {
+			locks_remove_posix(fs->fd[i], fs);
 			file_put(fs->fd[i]);
+		}
+	}
 	kfree(fs->fd);
 	kfree(fs->cloexec);
 	kfree(fs);

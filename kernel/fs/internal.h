@@ -33,6 +33,8 @@ struct inode_operations {
 	struct inode *(*mknod)(struct super_block *sb, unsigned mode, uint32_t rdev);
 	int (*readlink)(struct dentry *d, char *buf, size_t size);	/* returns length */
 	int (*setsize)(struct inode *i, uint64_t size);			/* i->lock held */
+	/* false: the cached dentry is stale (procfs); [ns] held */
+	bool (*revalidate)(struct dentry *d);
 	/* Lists dir entries after cookie *pos; procfs only (dentry lists otherwise). */
 	int (*iterate)(struct file *f, int (*emit)(void *ctx, const char *name,
 		       uint64_t ino, unsigned type, uint64_t next), void *ctx);
@@ -139,6 +141,7 @@ struct dentry *d_alloc(struct super_block *sb, struct dentry *parent, const char
 void d_instantiate(struct dentry *d, struct inode *i);
 void d_add(struct dentry *d);			/* hash + link under parent (pinned) */
 void d_drop(struct dentry *d);			/* unhash + unlink; drops the pin */
+void d_drop_tree(struct dentry *d);
 struct dentry *d_lookup(struct dentry *parent, const char *name, size_t len);
 int d_move(struct dentry *d, struct dentry *parent, const char *name, size_t len);
 void dget(struct dentry *d);

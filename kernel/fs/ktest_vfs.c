@@ -13,6 +13,7 @@
 
 #include "cpio.h"
 #include "internal.h"
+#include "sys.h"
 
 static ssize_t kwrite(struct file *f, const void *buf, size_t n)
 {
@@ -387,4 +388,87 @@ KTEST(vfs_cpio_sanitize)
 	KT_ASSERT(!strcmp(out, "etc/passwd"));
 	KT_ASSERT_EQ(cpio_sanitize("/./a//b/..", 10, out, sizeof(out)), 3);
 	KT_ASSERT(!strcmp(out, "a/b"));
+}
+
+static ssize_t read_file(const char *path, char *buf, size_t n)
+{
+	struct file *f = do_open(AT_FDCWD, path, O_RDONLY, 0);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	ssize_t r = kread(f, buf, n - 1);
+	buf[r > 0 ? r : 0] = 0;
+	file_put(f);
+	return r;
+}
+
+KTEST(procfs_system_files)
+{
+	char *buf = kmalloc(4096);
+	KT_ASSERT(read_file("/proc/meminfo", buf, 4096) > 0);
+	KT_ASSERT(!strncmp(buf, "MemTotal:", 9));
+	KT_ASSERT(read_file("/proc/mounts", buf, 4096) > 0);
+	KT_ASSERT(strstr(buf, "proc /proc proc rw 0 0\n") != NULL);
+	KT_ASSERT(strstr(buf, "rootfs / tmpfs rw 0 0\n") != NULL);
+	KT_ASSERT(read_file("/proc/uptime", buf, 4096) > 0);
+	KT_ASSERT(strchr(buf, '.') != NULL);
+	KT_ASSERT(read_file("/proc/sys/kernel/ostype", buf, 4096) == 6);
+	KT_ASSERT(!strcmp(buf, "Linux\n"));
+	KT_ASSERT_EQ(read_file("/proc/99999/stat", buf, 4096), -ENOENT);
+	KT_ASSERT_EQ(read_file("/proc/nonexistent", buf, 4096), -ENOENT);
+	struct file *d = do_open(AT_FDCWD, "/proc", O_RDONLY | O_DIRECTORY, 0);
+	KT_ASSERT(!IS_ERR(d));
+	if (!IS_ERR(d)) {
+		struct io_buf b = { buf, 4096, false };
+		ssize_t r = dir_getdents(d, &b);
+		KT_ASSERT(r > 0);
+		bool found = false;
+		for (ssize_t o = 0; o < r; o += *(uint16_t *)(buf + o + 16))
+			found |= !strcmp(buf + o + 19, "meminfo");
+		KT_ASSERT(found);
+		file_put(d);
+	}
+	kfree(buf);
+}
+
+static void fifo_writer(void *arg)
+{
+	struct file *f = do_open(AT_FDCWD, "/tmp/fifo", O_WRONLY, 0);
+	if (!IS_ERR(f)) {
+		kwrite(f, "ping", 4);
+		file_put(f);
+	}
+	kthread_exit(IS_ERR(f) ? 1 : 0);
+}
+
+KTEST(pipe_fifo_open_blocks_until_writer)
+{
+	char buf[8];
+	KT_ASSERT_EQ(do_mknod(AT_FDCWD, "/tmp/fifo", S_IFIFO | 0644, 0), 0);
+	KT_ASSERT_EQ(open_err("/tmp/fifo", O_WRONLY | O_NONBLOCK), -ENXIO);
+	struct task *t = kthread_create(fifo_writer, NULL, "fifo_w");
+	kthread_start(t);
+	struct file *r = do_open(AT_FDCWD, "/tmp/fifo", O_RDONLY, 0);
+	KT_ASSERT(!IS_ERR(r));
+	if (!IS_ERR(r)) {
+		KT_ASSERT_EQ(kread(r, buf, 4), 4);
+		KT_ASSERT(!memcmp(buf, "ping", 4));
+		KT_ASSERT_EQ(kthread_join(t), 0);
+		KT_ASSERT_EQ(kread(r, buf, 4), 0);	/* writer gone: EOF */
+		file_put(r);
+	}
+	do_unlink(AT_FDCWD, "/tmp/fifo", false);
+}
+
+KTEST(vfs_mount_tmpfs)
+{
+	struct kstat st;
+	do_mkdir(AT_FDCWD, "/mnt", 0755);
+	KT_ASSERT_EQ(do_mount("none", "/mnt", "tmpfs", 0, NULL), 0);
+	KT_ASSERT_EQ(open_err("/mnt/x", O_CREAT | O_WRONLY), 0);
+	KT_ASSERT_EQ(do_stat(AT_FDCWD, "/mnt/../mnt/x", 0, &st), 0);
+	KT_ASSERT_EQ(do_rename(AT_FDCWD, "/mnt/x", AT_FDCWD, "/tmp/x", 0), -EXDEV);
+	KT_ASSERT_EQ(do_unlink(AT_FDCWD, "/mnt", true), -EBUSY);
+	KT_ASSERT_EQ(do_mount("none", "/mnt", "nosuchfs", 0, NULL), -ENODEV);
+	KT_ASSERT_EQ(do_umount("/mnt", 0), 0);
+	KT_ASSERT_EQ(do_stat(AT_FDCWD, "/mnt/x", 0, &st), -ENOENT);
 }

@@ -67,6 +67,25 @@ out:
 	return err;
 }
 
+/*
+ * True if anything outside the tree itself references a dentry of it: each
+ * linked dentry is pinned once and referenced once by each child.  [ns] held.
+ */
+static bool tree_busy(struct dentry *d, int extra)
+{
+	struct list_head *pos;
+	int children = 0;
+
+	if (d->mounted)
+		return true;
+	list_for_each(pos, &d->children) {
+		children++;
+		if (tree_busy(list_entry(pos, struct dentry, sibling), 0))
+			return true;
+	}
+	return d->refcount > 1 + children + extra;
+}
+
 int do_umount(const char *target, int flags)
 {
 	const struct cred *c = cur_cred();
@@ -83,8 +102,8 @@ int do_umount(const char *target, int flags)
 	struct super_block *sb = nd.d->sb;
 	if (nd.d != sb->root || !sb->covered) {
 		err = -EINVAL;
-	} else if (sb->root->mounted || (!(flags & MNT_DETACH) && sb->root->refcount > 2)) {
-		err = -EBUSY;			/* ours + the root's own: anything else is a user */
+	} else if (sb->root->mounted || (!(flags & MNT_DETACH) && tree_busy(sb->root, 1))) {
+		err = -EBUSY;
 	} else {
 		struct dentry *mp = sb->covered;
 		mp->mounted = NULL;

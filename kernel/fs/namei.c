@@ -149,6 +149,10 @@ struct dentry *lookup_child(struct dentry *dir, const char *name, size_t len)
 {
 	struct dentry *d = d_lookup(dir, name, len);
 
+	if (d && d->inode->iop && d->inode->iop->revalidate && !d->inode->iop->revalidate(d)) {
+		d_drop_tree(d);
+		d = NULL;
+	}
 	if (d) {
 		dget(d);
 		return d;

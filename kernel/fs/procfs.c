@@ -304,6 +304,18 @@ static int fd_iterate(struct file *f, int (*emit)(void *, const char *, uint64_t
 
 static const struct inode_operations fd_dir_iops = { .lookup = fd_lookup };
 
+static bool pid_alive(struct dentry *d)
+{
+	struct process *p = proc_find((int)d->inode->rdev);
+	bool alive = p && p->state != PROC_REAPED;
+
+	if (p)
+		proc_put(p);
+	return alive;
+}
+
+static const struct inode_operations pid_dir_iops = { .revalidate = pid_alive };
+
 static struct dentry *make_pid_dir(struct dentry *root, const char *name, int pid)
 {
 	struct process *p = proc_find(pid);
@@ -341,6 +353,7 @@ static struct dentry *make_pid_dir(struct dentry *root, const char *name, int pi
 	}
 	proc_add(d, "fd", fdi);
 	i->fop = &tmpfs_dir_fops;
+	i->iop = &pid_dir_iops;
 	dget(d);
 	return d;
 }
@@ -379,6 +392,13 @@ static int root_iterate(struct file *f, int (*emit)(void *, const char *, uint64
 		return 0;
 	if (pos < 2 && emit(ctx, "..", d->inode->ino, DT_DIR, 2))
 		return 0;
+	struct list_head *tmp;
+	list_for_each_safe(it, tmp, &d->children) {
+		struct dentry *ch = list_entry(it, struct dentry, sibling);
+		int pid;
+		if (parse_num(ch->name, &pid) && !pid_alive(ch))
+			d_drop_tree(ch);
+	}
 	list_for_each(it, &d->children) {
 		struct dentry *ch = list_entry(it, struct dentry, sibling);
 		int pid;
