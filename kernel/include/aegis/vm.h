@@ -38,7 +38,11 @@ struct trap_frame;
 #define MAP_HUGETLB	0x40000
 #define MAP_FIXED_NOREPLACE 0x100000
 
-/* Lifetime. */
+/*
+ * Lifetime.  Exec should map the main stack with MAP_GROWSDOWN: /proc/<pid>/maps
+ * labels such VMAs [stack], and a fault below one grows it (up to
+ * RLIMIT_STACK, keeping a 1 MiB gap above the mapping below).
+ */
 struct mm_space *vm_create(void);			/* empty; NULL on OOM */
 struct mm_space *vm_clone(struct mm_space *src);	/* fork: COW copy; NULL on OOM */
 void vm_get(struct mm_space *mm);
@@ -53,13 +57,33 @@ void vm_activate(struct mm_space *mm);			/* load its page tables (CR3) */
 long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	     struct file *file, uint64_t offset);
 int vm_munmap(struct mm_space *mm, vaddr_t addr, size_t len);
-/* Zeroes [start, end) of private mapped memory (the bss tail of a file page). */
+int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot);
+/* mremap(2): MREMAP_MAYMOVE 1, MREMAP_FIXED 2.  Returns the new address or -errno. */
+long vm_mremap(struct mm_space *mm, vaddr_t old, size_t old_len, size_t new_len, int flags,
+	       vaddr_t new_addr);
+/* brk(2): moves the break to want if it can; returns the break (old one on failure). */
+vaddr_t vm_brk(struct mm_space *mm, vaddr_t want);
+/* madvise(MADV_DONTNEED): drops private pages in the range (they refault as zeroes
+ * or file bytes).  -ENOMEM if part of the range is unmapped. */
+int vm_dontneed(struct mm_space *mm, vaddr_t addr, size_t len);
+/* mincore: vec[i] = 1 if page i of [addr, addr+len) is resident; -ENOMEM if unmapped. */
+int vm_mincore(struct mm_space *mm, vaddr_t addr, size_t len, uint8_t *vec);
+bool vm_range_mapped(struct mm_space *mm, vaddr_t addr, size_t len);
+/*
+ * Zeroes [start, end) through mm's page tables, faulting pages in and breaking COW
+ * regardless of the VMAs' protection: exec uses it for the bss part of the last
+ * file page of a segment.  0 or -EFAULT/-ENOMEM.
+ */
 int vm_zero_range(struct mm_space *mm, vaddr_t start, vaddr_t end);
-/* Sets the program break's start (exec, after the last segment). */
+/* Sets the program break's start (exec: the end of the bss; rounded up to a page). */
 void vm_set_brk_start(struct mm_space *mm, vaddr_t start);
 /* Top-down placement starts below this (exec sets it under the stack). */
 void vm_set_mmap_base(struct mm_space *mm, vaddr_t base);
-/* Copies out/in through the page tables of mm (another process's, for /proc). */
+/*
+ * Copies out/in through the page tables of mm (another process's, for /proc; exec's
+ * stack), faulting pages in like a debugger (VMA protection not checked; the
+ * range must be mapped).  Returns the bytes copied, or -EFAULT if none.
+ */
 long vm_access(struct mm_space *mm, vaddr_t addr, void *buf, size_t len, bool write);
 
 /*
