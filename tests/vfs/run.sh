@@ -31,3 +31,19 @@ run vfs_initrd_corrupt "$out/corrupt.cpio" \
 	'^initramfs: module 0: corrupt archive, unpacking stopped: entry .* at byte [0-9]+: '
 run vfs_initrd_garbage "$out/garbage.cpio" \
 	'^initramfs: module 0: corrupt archive, unpacking stopped: entry .* at byte 0: bad magic'
+
+# User space: fsuser as /init drives the syscalls and reports through /dev/kmsg.
+if command -v musl-gcc >/dev/null; then
+	musl-gcc -static -O2 -o "$out/fsuser" "$top/tests/vfs/fsuser.c" 2>"$out/fsuser.build.log"
+	# The same checks must pass on the host Linux (not as PID 1: no /dev/kmsg).
+	host=$(cd "$(mktemp -d)" && "$out/fsuser" 2>&1 | grep -c '^FAIL')
+	[ "$host" = 0 ] && pass vfs_user_host_linux || fail "vfs_user_host_linux ($host checks fail on Linux)"
+	rm -rf "$out/uroot" && mkdir -p "$out/uroot/dev" "$out/uroot/proc"
+	cp "$out/fsuser" "$out/uroot/init"
+	(cd "$out/uroot" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out/fsuser.cpio"
+	"$QEMU" --timeout 60 --initrd "$out/fsuser.cpio" </dev/null >"$out/fsuser.log" 2>&1
+	strip_serial "$out/fsuser.log" | grep -aE '^(PASS|FAIL) ' | sed -E 's/^(PASS|FAIL) ([a-z_0-9]+).*/\1 vfs_user_\2/'
+	expect_line vfs_user_all "$out/fsuser.log" '^fsuser: 0 failures' && pass vfs_user_all
+else
+	skip "vfs_user (no musl-gcc)"
+fi

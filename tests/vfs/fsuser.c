@@ -1,0 +1,92 @@
+/*
+ * fsuser.c - /init for the vfs suite: drives the file syscalls from user space
+ * and reports "PASS name" / "FAIL name" lines through /dev/kmsg (there may be no
+ * console), then powers off.  Built static with musl; also runs on Linux, where
+ * every check must pass too (run it as root in a scratch directory).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int kmsg = 2, fails;
+
+static void report(const char *name, int ok, int line)
+{
+	char buf[128];
+	int n = snprintf(buf, sizeof(buf), "%s %s (line %d, errno %d)\n", ok ? "PASS" : "FAIL",
+			 name, line, errno);
+	write(kmsg, buf, n);
+	fails += !ok;
+}
+#define T(name, cond) report(name, (cond), __LINE__)
+
+int main(void)
+{
+	char buf[8192];
+	struct stat st;
+	int fd, p[2];
+
+	if (getpid() == 1) {
+		kmsg = open("/dev/kmsg", O_WRONLY);
+		mkdir("/scratch", 0755);
+		chdir("/scratch");
+	}
+	fd = open("f", O_RDWR | O_CREAT | O_TRUNC, 0644);
+	T("open_creat", fd >= 0);
+	T("write", write(fd, "hello world", 11) == 11);
+	T("lseek", lseek(fd, 6, SEEK_SET) == 6);
+	T("read", read(fd, buf, 100) == 5 && !memcmp(buf, "world", 5));
+	T("pread", pread(fd, buf, 5, 0) == 5 && !memcmp(buf, "hello", 5));
+	T("fstat", fstat(fd, &st) == 0 && st.st_size == 11 && S_ISREG(st.st_mode));
+	T("ftruncate", ftruncate(fd, 3) == 0 && fstat(fd, &st) == 0 && st.st_size == 3);
+	T("dup2", dup2(fd, 10) == 10 && lseek(10, 0, SEEK_CUR) == lseek(fd, 0, SEEK_CUR));
+	T("fcntl_cloexec", fcntl(10, F_SETFD, FD_CLOEXEC) == 0 && fcntl(10, F_GETFD) == FD_CLOEXEC);
+	T("close", close(10) == 0 && close(10) == -1 && errno == EBADF);
+	T("open_excl", open("f", O_CREAT | O_EXCL | O_RDWR, 0644) == -1 && errno == EEXIST);
+	T("open_enoent", open("nope", O_RDONLY) == -1 && errno == ENOENT);
+	T("open_enotdir", open("f/x", O_RDONLY) == -1 && errno == ENOTDIR);
+	T("mkdir", mkdir("d", 0755) == 0 && mkdir("d", 0755) == -1 && errno == EEXIST);
+	T("rename", rename("f", "d/g") == 0 && stat("d/g", &st) == 0);
+	T("rmdir_notempty", rmdir("d") == -1 && errno == ENOTEMPTY);
+	T("symlink", symlink("d/g", "l") == 0 && readlink("l", buf, sizeof(buf)) == 3);
+	T("lstat", lstat("l", &st) == 0 && S_ISLNK(st.st_mode));
+	T("link", link("d/g", "h") == 0 && stat("h", &st) == 0 && st.st_nlink == 2);
+	T("unlink", unlink("h") == 0 && unlink("l") == 0 && unlink("d/g") == 0 && rmdir("d") == 0);
+	T("getcwd", getcwd(buf, sizeof(buf)) && (getpid() != 1 || !strcmp(buf, "/scratch")));
+	T("access", access("/", R_OK | X_OK) == 0 && access("/nope", F_OK) == -1 && errno == ENOENT);
+	T("pipe", pipe(p) == 0 && write(p[1], "abc", 3) == 3 && read(p[0], buf, 10) == 3);
+	struct pollfd pf = { p[0], POLLIN, 0 };
+	T("poll_empty", poll(&pf, 1, 0) == 0);
+	close(p[1]);
+	T("poll_hup", poll(&pf, 1, 100) == 1 && (pf.revents & POLLHUP));
+	T("pipe_eof", read(p[0], buf, 10) == 0);
+	close(p[0]);
+	T("pipe_epipe_nonblock", pipe2(p, O_NONBLOCK) == 0 && read(p[0], buf, 1) == -1 && errno == EAGAIN);
+	DIR *dir = opendir("/");
+	int n = 0;
+	struct dirent *de;
+	while (dir && (de = readdir(dir)))
+		n++;
+	T("readdir_root", dir && n >= 5);
+	fd = open("/proc/self/stat", O_RDONLY);
+	T("proc_self_stat", fd >= 0 && read(fd, buf, sizeof(buf)) > 10);
+	T("dev_null", (fd = open("/dev/null", O_RDWR)) >= 0 && write(fd, "x", 1) == 1 && read(fd, buf, 1) == 0);
+	T("umask", umask(027) == 022 && umask(022) == 027);
+	char here[512];
+	getcwd(here, sizeof(here));
+	T("chdir_dotdot", chdir("..") == 0 && getcwd(buf, sizeof(buf)) && strcmp(buf, here) &&
+			  chdir(here) == 0);
+	char msg[64];
+	snprintf(msg, sizeof(msg), "fsuser: %d failures\n", fails);
+	write(kmsg, msg, strlen(msg));
+	if (getpid() == 1)
+		reboot(RB_POWER_OFF);
+	return fails != 0;
+}
