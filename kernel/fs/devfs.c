@@ -144,14 +144,17 @@ static ssize_t mem_write(struct file *f, struct io_buf *b, uint64_t *pos)
 	switch (MINOR(f->inode->rdev)) {
 	case MEM_FULL:
 		return -ENOSPC;
-	case MEM_KMSG: {
-		size_t n = MIN(b->len, sizeof(buf) - 1);
-		if (iob_copy_from(b, 0, buf, n))
-			return -EFAULT;
-		buf[n] = 0;
-		printk(LOG_INFO, "%s", buf);
+	case MEM_KMSG:
+		/* One log line per chunk of the write, as long as the caller's text. */
+		for (size_t off = 0; off < b->len;) {
+			size_t n = MIN(b->len - off, sizeof(buf) - 1);
+			if (iob_copy_from(b, off, buf, n))
+				return off ? (ssize_t)off : -EFAULT;
+			buf[n] = 0;
+			printk(LOG_INFO, "%s", buf);
+			off += n;
+		}
 		return (ssize_t)b->len;
-	}
 	}
 	return (ssize_t)b->len;		/* null, zero, random: swallow */
 }
