@@ -354,7 +354,7 @@ KTEST(pipe_two_threads)
 	struct pipe_ctx c = { w, 1000 * 1000 };
 	struct task *t = kthread_create(pipe_writer, &c, "pipe_w");
 	kthread_start(t);
-	char buf[4096];
+	char buf[4096] = { 0 };
 	size_t got = 0, bad = 0;
 	for (;;) {
 		struct io_buf b = { buf, sizeof(buf), false };

@@ -247,7 +247,9 @@ static long select_scan(void *arg, struct poll_table *pt)
 	struct select_args *a = arg;
 	long ready = 0;
 
-	memset(a->rin, 0, sizeof(a->rin) * 3);
+	memset(a->rin, 0, sizeof(a->rin));
+	memset(a->rout, 0, sizeof(a->rout));
+	memset(a->rex, 0, sizeof(a->rex));
 	for (int k = 0; k < a->n; k++) {
 		if (!BIT(a->in, k) && !BIT(a->out, k) && !BIT(a->ex, k))
 			continue;
