@@ -234,7 +234,9 @@ static int fd_readlink(struct dentry *d, char *buf, size_t size)
 		if (f->dentry)
 			n = dentry_path(f->dentry, buf, size);
 		else
-			n = snprintf(buf, size, "pipe:[%llu]", (unsigned long long)f->inode->ino);
+			n = snprintf(buf, size, "%s:[%llu]",
+				     S_ISFIFO(f->inode->mode) ? "pipe" : S_ISSOCK(f->inode->mode)
+				     ? "socket" : "anon_inode", (unsigned long long)f->inode->ino);
 		file_put(f);
 	}
 	proc_put(p);
