@@ -273,8 +273,8 @@ restart:
 	}
 	/* The path ended at cur (after "/", ".", ".." or a trailing slash). */
 	if (flags & LOOKUP_PARENT) {
-		/* No final name: "/" or "foo/.." - callers treat last "." as busy. */
-		strlcpy(nd->last, ".", sizeof(nd->last));
+		/* No final name: the path was "/" (last "/") or ended in "."/"..". */
+		strlcpy(nd->last, "/", sizeof(nd->last));
 		nd->parent = cur;
 		kfree(buf);
 		return 0;

@@ -13,7 +13,8 @@
 
 #include "internal.h"
 
-static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, ".."); }
+/* "." and "..", and "/" which path_walk reports for a path with no final name. */
+static bool is_dot(const char *n) { return !strcmp(n, ".") || !strcmp(n, "..") || !strcmp(n, "/"); }
 
 static int may_create(struct dentry *dir)
 {
@@ -282,7 +283,8 @@ int do_unlink(int dfd, const char *path, bool dir)
 	if ((err = path_walk(base, path, LOOKUP_PARENT, &nd)))
 		goto out;
 	if (is_dot(nd.last)) {
-		err = !dir ? -EISDIR : !strcmp(nd.last, ".") ? -EINVAL : -ENOTEMPTY;
+		err = !dir ? -EISDIR : !strcmp(nd.last, "/") ? -EBUSY
+		      : !strcmp(nd.last, ".") ? -EINVAL : -ENOTEMPTY;
 		goto out_parent;
 	}
 	struct dentry *d = lookup_child(nd.parent, nd.last, strlen(nd.last));

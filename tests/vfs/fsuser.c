@@ -83,6 +83,44 @@ int main(void)
 	getcwd(here, sizeof(here));
 	T("chdir_dotdot", chdir("..") == 0 && getcwd(buf, sizeof(buf)) && strcmp(buf, here) &&
 			  chdir(here) == 0);
+	/* Error cases, each as Linux gives them. */
+#define E(name, call, err) T(name, (call) == -1 && errno == (err))
+	mkdir("e", 0755);
+	close(open("e/file", O_CREAT | O_WRONLY, 0644));
+	E("err_rmdir_root", rmdir("/"), EBUSY);
+	E("err_rmdir_dot", rmdir("e/."), EINVAL);
+	E("err_rmdir_dotdot", rmdir("e/.."), ENOTEMPTY);
+	E("err_mkdir_root", mkdir("/", 0755), EEXIST);
+	E("err_unlink_dir", unlink("e"), EISDIR);
+	E("err_mkdir_under_file", mkdir("e/file/x", 0755), ENOTDIR);
+	E("err_open_creat_dir_slash", open("e/new/", O_CREAT | O_WRONLY, 0644), EISDIR);
+	E("err_open_dir_write", open("e", O_WRONLY), EISDIR);
+	E("err_open_directory_file", open("e/file", O_RDONLY | O_DIRECTORY), ENOTDIR);
+	E("err_file_trailing_slash", open("e/file/", O_RDONLY), ENOTDIR);
+	E("err_readlink_file", readlink("e/file", buf, 10), EINVAL);
+	E("err_symlink_empty", symlink("", "e/l"), ENOENT);
+	E("err_link_exists", link("e/file", "e/file"), EEXIST);
+	E("err_link_dir", link("e", "e2"), EPERM);
+	E("err_rename_into_self", rename("e", "e/sub"), EINVAL);
+	E("err_rename_file_over_dir", (mkdir("e/d", 0755), rename("e/file", "e/d")), EISDIR);
+	E("err_rename_dir_over_file", rename("e/d", "e/file"), ENOTDIR);
+	E("err_chdir_file", chdir("e/file"), ENOTDIR);
+	E("err_truncate_dir", truncate("e", 0), EISDIR);
+	E("err_dup2_bad", dup2(0, -1), EBADF);
+	E("err_fcntl_badcmd", fcntl(0, 12345), EINVAL);
+	E("err_lseek_pipe", (pipe(p), lseek(p[0], 0, SEEK_SET)), ESPIPE);
+	E("err_write_rdonly", write(p[0], "x", 1), EBADF);
+	memset(buf, 'a', 300);
+	buf[256] = 0;
+	E("err_name_too_long", open(buf, O_RDONLY), ENAMETOOLONG);
+	symlink("self", "e/self");
+	E("err_eloop", open("e/self", O_RDONLY), ELOOP);
+	symlink("file", "e/lf");
+	E("err_nofollow", open("e/lf", O_RDONLY | O_NOFOLLOW), ELOOP);
+	E("err_getdents_file", syscall(SYS_getdents64, (fd = open("e/file", O_RDONLY)), buf, 1024), ENOTDIR);
+	E("err_rename_noreplace", syscall(SYS_renameat2, AT_FDCWD, "e/lf", AT_FDCWD, "e/file", 1), EEXIST);
+	E("err_rmdir_nonempty", rmdir("e"), ENOTEMPTY);
+	E("err_ebadf_close", close(9999), EBADF);
 	char msg[64];
 	snprintf(msg, sizeof(msg), "fsuser: %d failures\n", fails);
 	write(kmsg, msg, strlen(msg));
