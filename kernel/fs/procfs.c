@@ -269,8 +269,11 @@ static struct dentry *fd_lookup(struct inode *dir, struct dentry *parent, const 
 	proc_put(p);
 	if (!f)
 		return ERR_PTR(-ENOENT);
+	unsigned acc = f->flags & O_ACCMODE;
 	file_put(f);
-	struct inode *i = proc_inode(dir->sb, S_IFLNK | 0700, (int)dir->rdev);
+	/* As Linux: the link's mode shows how the descriptor was opened. */
+	unsigned mode = acc == O_RDONLY ? 0500 : acc == O_WRONLY ? 0300 : 0700;
+	struct inode *i = proc_inode(dir->sb, S_IFLNK | mode, (int)dir->rdev);
 	if (i)
 		i->iop = &fd_link_iops;
 	struct dentry *d = proc_add(parent, name, i);
