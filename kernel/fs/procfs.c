@@ -243,7 +243,15 @@ static int fd_readlink(struct dentry *d, char *buf, size_t size)
 	return n;
 }
 
-static const struct inode_operations fd_link_iops = { .readlink = fd_readlink };
+/* Descriptors come and go (and get reused with another mode): look up afresh. */
+static bool fd_alive(struct dentry *d)
+{
+	return false;
+}
+
+static const struct inode_operations fd_link_iops = {
+	.readlink = fd_readlink, .revalidate = fd_alive,
+};
 
 static bool parse_num(const char *s, int *out)
 {
