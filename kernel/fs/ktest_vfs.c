@@ -472,3 +472,49 @@ KTEST(vfs_mount_tmpfs)
 	KT_ASSERT_EQ(do_umount("/mnt", 0), 0);
 	KT_ASSERT_EQ(do_stat(AT_FDCWD, "/mnt/x", 0, &st), -ENOENT);
 }
+
+KTEST(vfs_fd_table_limits)
+{
+	struct process fake;
+	struct task *t = current_task();
+	struct process *saved = t->proc;
+	memset(&fake, 0, sizeof(fake));
+	fake.rlim[RLIMIT_NOFILE].cur = fake.rlim[RLIMIT_NOFILE].max = 2000;
+	fake.files = files_create();
+	fake.fs = saved && saved->fs ? saved->fs : NULL;
+	t->proc = &fake;
+	struct file *f = do_open(AT_FDCWD, "/dev/null", O_RDONLY, 0);
+	KT_ASSERT(!IS_ERR(f));
+	if (!IS_ERR(f)) {
+		int last = -1, err = 0;
+		for (int k = 0; k < 2100; k++) {
+			file_get(f);
+			int fd = fd_install(fake.files, f, k & 1);
+			if (fd < 0) {
+				file_put(f);
+				err = fd;
+				break;
+			}
+			last = fd;
+		}
+		KT_ASSERT_EQ(last, 1999);
+		KT_ASSERT_EQ(err, -EMFILE);
+		KT_ASSERT_EQ(fd_get_cloexec(fake.files, 1), 1);
+		KT_ASSERT_EQ(fd_get_cloexec(fake.files, 2), 0);
+		struct files_struct *copy = files_clone(fake.files);
+		KT_ASSERT(copy != NULL);
+		files_close_on_exec(copy);
+		KT_ASSERT_EQ(fd_get_cloexec(copy, 1), -EBADF);
+		KT_ASSERT_EQ(fd_get_cloexec(copy, 2), 0);
+		files_put(copy);
+		KT_ASSERT_EQ(fd_close(fake.files, 1500), 0);
+		file_get(f);
+		KT_ASSERT_EQ(fd_install(fake.files, f, false), 1500);
+		file_get(f);
+		KT_ASSERT_EQ(fd_replace(fake.files, 2000, f, false), -EBADF);
+		file_put(f);
+		file_put(f);
+	}
+	t->proc = saved;
+	files_put(fake.files);
+}
