@@ -97,6 +97,7 @@ struct super_block {
 	unsigned long flags;			/* [ns] MS_RDONLY etc. */
 	uint64_t magic;				/* [I] statfs f_type */
 	uint64_t next_ino;			/* [a] */
+	uint64_t pages_used;			/* [a] tmpfs data pages */
 	uint32_t dev;				/* [I] st_dev */
 	struct list_head mounts_node;		/* [ns] */
 	void *priv;

@@ -16,6 +16,7 @@
 #include <aegis/string.h>
 
 #include "internal.h"
+#include "sys.h"
 
 struct dentry *vfs_root;
 struct list_head vfs_mounts = LIST_HEAD_INIT(vfs_mounts);
@@ -134,6 +135,33 @@ size_t vfs_format_mounts(char *buf, size_t size)
 			continue;
 		int k = snprintf(buf + n, size - n, "%s %s %s %s 0 0\n", sb->source, path,
 				 sb->type->name, (sb->flags & MS_RDONLY) ? "ro" : "rw");
+		if (k < 0 || (size_t)k >= size - n)
+			break;
+		n += k;
+	}
+	mutex_unlock(&vfs_ns_lock);
+	kfree(path);
+	return n;
+}
+
+/* /proc/<pid>/mountinfo text: mount ids are the super blocks' device numbers. */
+size_t vfs_format_mountinfo(char *buf, size_t size)
+{
+	size_t n = 0;
+	struct list_head *pos;
+	char *path = kmalloc(PATH_MAX);
+
+	if (!path)
+		return 0;
+	mutex_lock(&vfs_ns_lock);
+	list_for_each(pos, &vfs_mounts) {
+		struct super_block *sb = list_entry(pos, struct super_block, mounts_node);
+		if (dentry_path(sb->root, path, PATH_MAX) < 0)
+			continue;
+		unsigned parent = sb->covered ? sb->covered->sb->dev : sb->dev;
+		int k = snprintf(buf + n, size - n, "%u %u 0:%u / %s %s - %s %s %s\n", sb->dev,
+				 parent, sb->dev, path, (sb->flags & MS_RDONLY) ? "ro" : "rw",
+				 sb->type->name, sb->source, (sb->flags & MS_RDONLY) ? "ro" : "rw");
 		if (k < 0 || (size_t)k >= size - n)
 			break;
 		n += k;

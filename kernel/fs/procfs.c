@@ -198,6 +198,24 @@ static int gen_maps(int pid, char *buf, size_t size)
 	return (int)n;
 }
 
+static int gen_statm(int pid, char *buf, size_t size)
+{
+	WITH_PROC(pid, p);
+	size_t vsz = p->mm ? vm_total_pages(p->mm) : 0, rss = p->mm ? vm_rss_pages(p->mm) : 0;
+	proc_put(p);
+	return snprintf(buf, size, "%zu %zu 0 0 0 0 0\n", vsz, rss);
+}
+
+static int gen_pid_mounts(int pid, char *buf, size_t size)
+{
+	return (int)vfs_format_mounts(buf, size);
+}
+
+static int gen_mountinfo(int pid, char *buf, size_t size)
+{
+	return (int)vfs_format_mountinfo(buf, size);
+}
+
 /* exe, cwd, root */
 static int pid_readlink(struct dentry *d, char *buf, size_t size)
 {
@@ -349,6 +367,9 @@ static struct dentry *make_pid_dir(struct dentry *root, const char *name, int pi
 	add_gen(d, "environ", gen_environ, pid, 0400);
 	add_gen(d, "comm", gen_comm, pid, 0644);
 	add_gen(d, "maps", gen_maps, pid, 0444);
+	add_gen(d, "statm", gen_statm, pid, 0444);
+	add_gen(d, "mounts", gen_pid_mounts, pid, 0444);
+	add_gen(d, "mountinfo", gen_mountinfo, pid, 0444);
 	static const char *links[] = { "exe", "cwd", "root" };
 	for (size_t k = 0; k < ARRAY_SIZE(links); k++) {
 		struct inode *l = proc_inode(root->sb, S_IFLNK | 0777, pid);

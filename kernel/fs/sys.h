@@ -11,6 +11,7 @@ long posix_lock(struct file *f, unsigned cmd, void __user *arg);
 long do_flock(struct file *f, unsigned cmd);
 void flock_release(struct file *f);
 size_t vfs_format_mounts(char *buf, size_t size);
+size_t vfs_format_mountinfo(char *buf, size_t size);
 int do_umount(const char *target, int flags);
 
 #endif

@@ -518,9 +518,11 @@ static long do_statfs(struct file *f, struct linux_statfs __user *u)
 	s.f_type = f->inode->sb->magic;
 	s.f_bsize = s.f_frsize = PAGE_SIZE;
 	if (s.f_type == TMPFS_MAGIC) {
+		/* Linux's default tmpfs size: half of memory. */
+		struct super_block *sb = f->inode->sb;
 		s.f_blocks = pmm_total_pages_count() / 2;
-		size_t fr = pmm_free_pages_count();
-		s.f_bfree = s.f_bavail = MIN(fr, (size_t)s.f_blocks);
+		uint64_t used = MIN(sb->pages_used, s.f_blocks);
+		s.f_bfree = s.f_bavail = MIN(s.f_blocks - used, (uint64_t)pmm_free_pages_count());
 		s.f_files = s.f_blocks;
 		s.f_ffree = s.f_files - MIN(f->inode->sb->next_ino, s.f_files);
 	}

@@ -80,6 +80,7 @@ int tmpfs_getpage(struct inode *i, uint64_t idx, bool create, paddr_t *pa)
 		if (!(*slot = pmm_alloc_zeroed_page()))
 			return -ENOSPC;
 		i->npages_alloc++;
+		__atomic_add_fetch(&i->sb->pages_used, 1, __ATOMIC_RELAXED);
 	}
 	*pa = *slot;
 	return 0;
@@ -100,6 +101,7 @@ static void tmpfs_free_from(struct inode *i, uint64_t from)
 				page_put(l1[k]);
 				l1[k] = 0;
 				i->npages_alloc--;
+				__atomic_sub_fetch(&i->sb->pages_used, 1, __ATOMIC_RELAXED);
 			}
 		}
 		if (k0 == 0) {
