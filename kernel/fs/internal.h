@@ -32,6 +32,8 @@ struct inode_operations {
 	/* New inode (tmpfs-like file systems); dir->lock not held. */
 	struct inode *(*mknod)(struct super_block *sb, unsigned mode, uint32_t rdev);
 	int (*readlink)(struct dentry *d, char *buf, size_t size);	/* returns length */
+	/* Magic links (/proc/<pid>/fd/N, exe, cwd): the target itself, referenced. */
+	struct dentry *(*get_link)(struct dentry *d);
 	int (*setsize)(struct inode *i, uint64_t size);			/* i->lock held */
 	/* false: the cached dentry is stale (procfs); [ns] held */
 	bool (*revalidate)(struct dentry *d);

@@ -243,6 +243,17 @@ restart:
 				err = -ELOOP;
 				goto fail;
 			}
+			if (next->inode->iop && next->inode->iop->get_link) {
+				struct dentry *t = next->inode->iop->get_link(next);
+				dput(next);
+				if (IS_ERR(t)) {
+					err = PTR_ERR(t);
+					goto fail;
+				}
+				dput(cur);
+				cur = t;
+				continue;
+			}
 			char *t = link_target(next);
 			dput(next);
 			if (IS_ERR(t)) {

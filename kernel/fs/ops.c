@@ -104,21 +104,12 @@ struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 			d = ERR_PTR(-EEXIST);
 		} else if (!IS_ERR(d) && S_ISLNK(d->inode->mode)) {
 			/* Follow the final link from its directory (no O_CREAT through it). */
-			struct nameidata nd2 = { .depth = 1 };
+			struct nameidata nd2 = { 0 };
 			dput(d);
 			if (flags & O_NOFOLLOW) {
 				d = ERR_PTR(-ELOOP);
 			} else {
-				char *t = kmalloc(PATH_MAX);
-				struct dentry *l = lookup_child(nd.parent, nd.last, strlen(nd.last));
-				err = t ? 0 : -ENOMEM;
-				if (!err && !IS_ERR(l))
-					strlcpy(t, l->inode->symlink ? l->inode->symlink : "", PATH_MAX);
-				if (!IS_ERR(l))
-					dput(l);
-				if (!err)
-					err = path_walk(nd.parent, t, LOOKUP_FOLLOW, &nd2);
-				kfree(t);
+				err = path_walk(nd.parent, nd.last, LOOKUP_FOLLOW, &nd2);
 				d = err ? ERR_PTR(err) : nd2.d;
 			}
 		}

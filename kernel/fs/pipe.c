@@ -31,6 +31,7 @@ struct pipe {
 };
 
 static struct spinlock fifo_lock = SPINLOCK_INIT("fifo");
+struct super_block *anon_super(void);
 
 static struct pipe *pipe_alloc(void)
 {
@@ -262,8 +263,10 @@ static int fifo_open(struct file *f)
 			pipe_free(np);
 	}
 	f->fop = &pipe_fops;
+	/* An anonymous pipe reopened through /proc never waits (Linux's is_pipe). */
+	bool is_pipe = i->sb == anon_super();
 	mutex_lock(&p->lock);
-	if (acc == O_WRONLY && !p->readers && (f->flags & O_NONBLOCK)) {
+	if (!is_pipe && acc == O_WRONLY && !p->readers && (f->flags & O_NONBLOCK)) {
 		mutex_unlock(&p->lock);
 		f->fop = NULL;
 		return -ENXIO;
@@ -277,7 +280,9 @@ static int fifo_open(struct file *f)
 		p->w_opens++;
 	}
 	struct open_wait w = { p, NULL, 0 };
-	if (acc == O_RDONLY && !p->writers && !(f->flags & O_NONBLOCK))
+	if (is_pipe)
+		;
+	else if (acc == O_RDONLY && !p->writers && !(f->flags & O_NONBLOCK))
 		w.counter = &p->w_opens;
 	else if (acc == O_WRONLY && !p->readers)
 		w.counter = &p->r_opens;
@@ -301,8 +306,6 @@ const struct file_operations fifo_fops = {
 	.open = fifo_open,
 };
 
-struct super_block *anon_super(void);
-
 int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 {
 	struct super_block *sb = anon_super();
@@ -318,11 +321,16 @@ int pipe_create(struct file **rf, struct file **wf, unsigned flags)
 		iput(i);
 		return -ENFILE;
 	}
-	i->fop = &pipe_fops;
+	/* Reopening through /proc/<pid>/fd goes through the FIFO open. */
+	i->fop = &fifo_fops;
 	i->pipe->readers = i->pipe->writers = 1;
 	i->pipe->r_opens = i->pipe->w_opens = 1;
 	*rf = file_alloc(NULL, i, O_RDONLY | (flags & O_NONBLOCK));
 	*wf = file_alloc(NULL, i, O_WRONLY | (flags & O_NONBLOCK));
+	if (*rf)
+		(*rf)->fop = &pipe_fops;
+	if (*wf)
+		(*wf)->fop = &pipe_fops;
 	iput(i);
 	if (!*rf || !*wf) {
 		/* Release both ends by hand: the counts above assume both exist. */

@@ -235,7 +235,41 @@ static int pid_readlink(struct dentry *d, char *buf, size_t size)
 	return n;
 }
 
-static const struct inode_operations pid_link_iops = { .readlink = pid_readlink };
+/* A dentry for f: its own, or an unlinked stand-in for a nameless file (pipe). */
+static struct dentry *file_dentry(struct file *f)
+{
+	if (f->dentry) {
+		dget(f->dentry);
+		return f->dentry;
+	}
+	struct dentry *d = d_alloc(f->inode->sb, NULL, "anon", 4);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	iget(f->inode);
+	d_instantiate(d, f->inode);
+	return d;
+}
+
+static struct dentry *pid_get_link(struct dentry *d)
+{
+	struct process *p = proc_find((int)d->inode->rdev);
+	struct dentry *t = ERR_PTR(-ENOENT);
+
+	if (!p)
+		return ERR_PTR(-ENOENT);
+	if (!strcmp(d->name, "exe") && p->exe)
+		t = file_dentry(p->exe);
+	else if (p->fs && !strcmp(d->name, "cwd"))
+		dget(t = p->fs->cwd);
+	else if (p->fs && !strcmp(d->name, "root"))
+		dget(t = p->fs->root);
+	proc_put(p);
+	return t;
+}
+
+static const struct inode_operations pid_link_iops = {
+	.readlink = pid_readlink, .get_link = pid_get_link,
+};
 
 /* /proc/<pid>/fd/<n> */
 static int fd_readlink(struct dentry *d, char *buf, size_t size)
@@ -267,8 +301,26 @@ static bool fd_alive(struct dentry *d)
 	return false;
 }
 
+static struct dentry *fd_get_link(struct dentry *d)
+{
+	struct process *p = proc_find((int)d->inode->rdev);
+	int fd = 0;
+
+	for (const char *s = d->name; *s; s++)
+		fd = fd * 10 + (*s - '0');
+	if (!p)
+		return ERR_PTR(-ENOENT);
+	struct file *f = p->files ? fget_raw(p->files, fd) : NULL;
+	proc_put(p);
+	if (!f)
+		return ERR_PTR(-ENOENT);
+	struct dentry *t = file_dentry(f);
+	file_put(f);
+	return t;
+}
+
 static const struct inode_operations fd_link_iops = {
-	.readlink = fd_readlink, .revalidate = fd_alive,
+	.readlink = fd_readlink, .revalidate = fd_alive, .get_link = fd_get_link,
 };
 
 static bool parse_num(const char *s, int *out)
