@@ -68,7 +68,10 @@ static int unpack_one(const struct cpio_entry *e, const char *path, struct hardl
 			if (h->ino == e->ino && h->major == e->devmajor && h->minor == e->devminor) {
 				if ((err = do_link(AT_FDCWD, h->path, AT_FDCWD, path, 0)))
 					return err;
-				return e->size ? write_file(path, e) : 0;
+				/* newc stores the data with the last link of the set. */
+				if (e->size && (err = write_file(path, e)))
+					return err;
+				return set_attrs(path, e);
 			}
 		}
 		struct hardlink *h = kzalloc(sizeof(*h));

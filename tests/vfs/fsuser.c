@@ -34,7 +34,15 @@ int main(void)
 	int fd, p[2];
 
 	if (getpid() == 1) {
+		struct stat a, b;
 		kmsg = open("/dev/kmsg", O_WRONLY);
+		T("initramfs_hardlink", stat("/hl1", &a) == 0 && stat("/hl2", &b) == 0 &&
+		  a.st_ino == b.st_ino && a.st_nlink == 2 && a.st_size == 5);
+		T("initramfs_attrs", a.st_mode == (S_IFREG | 0640) && a.st_uid == 12 &&
+		  a.st_gid == 34 && a.st_mtime == 1000000000);
+		T("initramfs_symlink", lstat("/sym", &b) == 0 && S_ISLNK(b.st_mode) &&
+		  stat("/sym", &b) == 0 && b.st_ino == a.st_ino);
+		T("initramfs_fifo", lstat("/fifo", &b) == 0 && S_ISFIFO(b.st_mode));
 		mkdir("/scratch", 0755);
 		chdir("/scratch");
 	}

@@ -40,6 +40,12 @@ if command -v musl-gcc >/dev/null; then
 	[ "$host" = 0 ] && pass vfs_user_host_linux || fail "vfs_user_host_linux ($host checks fail on Linux)"
 	rm -rf "$out/uroot" && mkdir -p "$out/uroot/dev" "$out/uroot/proc"
 	cp "$out/fsuser" "$out/uroot/init"
+	# Attributes the unpacker must keep: hard links, symlinks, modes, owners, mtimes.
+	echo data >"$out/uroot/hl1" && ln -f "$out/uroot/hl1" "$out/uroot/hl2"
+	chmod 0640 "$out/uroot/hl1" && chown 12:34 "$out/uroot/hl1"
+	touch -d @1000000000 "$out/uroot/hl1"
+	ln -sf hl1 "$out/uroot/sym"
+	mkfifo "$out/uroot/fifo"
 	(cd "$out/uroot" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) >"$out/fsuser.cpio"
 	"$QEMU" --timeout 60 --initrd "$out/fsuser.cpio" </dev/null >"$out/fsuser.log" 2>&1
 	strip_serial "$out/fsuser.log" | grep -aE '^(PASS|FAIL) ' | sed -E 's/^(PASS|FAIL) ([a-z_0-9]+).*/\1 vfs_user_\2/'
