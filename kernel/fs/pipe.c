@@ -203,6 +203,8 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	if (acc != O_RDONLY)
 		p->writers--;
+	if (!p->readers && !p->writers)
+		p->tail = p->head;	/* a FIFO forgets its data when the last end closes */
 	mutex_unlock(&p->lock);
 	wq_wake_all(&p->rd_wq);
 	wq_wake_all(&p->wr_wq);
