@@ -118,7 +118,8 @@ static struct dentry *add_gen(struct dentry *dir, const char *name, gen_fn gen, 
 
 static char state_char(struct process *p)
 {
-	return p->state == PROC_ZOMBIE ? 'Z' : p->stop_signal ? 'T' : 'S';
+	return p->state == PROC_ZOMBIE ? 'Z' : p->stop_signal ? 'T'
+	       : p == current_proc() ? 'R' : 'S';
 }
 
 #define WITH_PROC(pid, p)						\
@@ -149,8 +150,9 @@ static int gen_stat(int pid, char *buf, size_t size)
 static int gen_status(int pid, char *buf, size_t size)
 {
 	WITH_PROC(pid, p);
-	static const char *names[] = { "S (sleeping)", "Z (zombie)", "T (stopped)" };
-	const char *st = p->state == PROC_ZOMBIE ? names[1] : p->stop_signal ? names[2] : names[0];
+	static const char *names[] = { "S (sleeping)", "Z (zombie)", "T (stopped)", "R (running)" };
+	const char *st = p->state == PROC_ZOMBIE ? names[1] : p->stop_signal ? names[2]
+			 : p == current_proc() ? names[3] : names[0];
 	size_t vsz = p->mm ? vm_total_pages(p->mm) * 4 : 0;
 	size_t rss = p->mm ? vm_rss_pages(p->mm) * 4 : 0;
 	struct cred *c = &p->cred;
