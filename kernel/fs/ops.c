@@ -77,6 +77,52 @@ static unsigned cur_umask(void)
 	return cur_fs()->umask;
 }
 
+/*
+ * O_CREAT through a dangling symlink creates its target, as Linux does: follow
+ * the chain of (text) links from dir/name until a name is missing.  [ns] held.
+ */
+static struct dentry *create_via_link(struct dentry *dir, const char *name, unsigned mode)
+{
+	char *t = kmalloc(PATH_MAX);
+	struct dentry *d = ERR_PTR(-ENOENT);
+
+	if (!t)
+		return ERR_PTR(-ENOMEM);
+	dget(dir);
+	strlcpy(t, name, PATH_MAX);
+	for (int depth = 0; depth <= SYMLOOP_MAX; depth++) {
+		struct nameidata np = { .depth = depth };
+		int err = path_walk(dir, t, LOOKUP_PARENT, &np);
+		dput(dir);
+		dir = NULL;
+		if (err) {
+			d = ERR_PTR(err);
+			break;
+		}
+		dir = np.parent;
+		if (np.trailing_slash || !strcmp(np.last, "/")) {
+			d = ERR_PTR(-EISDIR);
+			break;
+		}
+		struct dentry *c = lookup_child(dir, np.last, strlen(np.last));
+		if (IS_ERR(c) && PTR_ERR(c) == -ENOENT) {
+			d = create_node(dir, np.last, S_IFREG | (mode & 07777 & ~cur_umask()), 0);
+			break;
+		}
+		if (IS_ERR(c) || !S_ISLNK(c->inode->mode) || !c->inode->symlink) {
+			d = c;			/* exists after all, or a magic link */
+			break;
+		}
+		strlcpy(t, c->inode->symlink, PATH_MAX);
+		dput(c);
+		d = ERR_PTR(-ELOOP);
+	}
+	if (dir)
+		dput(dir);
+	kfree(t);
+	return d;
+}
+
 struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 {
 	struct dentry *base = at_base(dfd, path);
@@ -103,7 +149,7 @@ struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 			dput(d);
 			d = ERR_PTR(-EEXIST);
 		} else if (!IS_ERR(d) && S_ISLNK(d->inode->mode)) {
-			/* Follow the final link from its directory (no O_CREAT through it). */
+			/* Follow the final link from its directory. */
 			struct nameidata nd2 = { 0 };
 			dput(d);
 			if (flags & O_NOFOLLOW) {
@@ -111,6 +157,10 @@ struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 			} else {
 				err = path_walk(nd.parent, nd.last, LOOKUP_FOLLOW, &nd2);
 				d = err ? ERR_PTR(err) : nd2.d;
+				if (err == -ENOENT) {
+					d = create_via_link(nd.parent, nd.last, mode);
+					created = !IS_ERR(d);
+				}
 			}
 		}
 		dput(nd.parent);

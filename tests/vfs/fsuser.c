@@ -128,6 +128,12 @@ int main(void)
 	E("err_getdents_file", syscall(SYS_getdents64, (fd = open("e/file", O_RDONLY)), buf, 1024), ENOTDIR);
 	E("err_rename_noreplace", syscall(SYS_renameat2, AT_FDCWD, "e/lf", AT_FDCWD, "e/file", 1), EEXIST);
 	E("err_rmdir_nonempty", rmdir("e"), ENOTEMPTY);
+	symlink("created-by-open", "e/dangling");
+	fd = open("e/dangling", O_WRONLY | O_CREAT, 0600);
+	T("creat_through_dangling_link", fd >= 0 && stat("e/created-by-open", &st) == 0 &&
+	  S_ISREG(st.st_mode));
+	close(fd);
+	E("err_excl_dangling_link", open("e/dangling", O_WRONLY | O_CREAT | O_EXCL, 0600), EEXIST);
 	E("err_ebadf_close", close(9999), EBADF);
 	char msg[64];
 	snprintf(msg, sizeof(msg), "fsuser: %d failures\n", fails);
