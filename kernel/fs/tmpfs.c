@@ -120,9 +120,13 @@ void tmpfs_evict(struct inode *i)
 	}
 }
 
+/* Sizes may exceed what the page table can hold: the rest is a hole that reads
+ * as zeros (sparse files made with ftruncate); only data past 1 GiB is refused. */
+#define TMPFS_MAX_SPARSE	(1ull << 43)
+
 static int tmpfs_setsize(struct inode *i, uint64_t size)
 {
-	if (size > TMPFS_MAX_SIZE)
+	if (size > TMPFS_MAX_SPARSE)
 		return -EFBIG;
 	if (size < i->size) {
 		paddr_t pa;
