@@ -266,6 +266,17 @@ static int resolve_name(struct unit_table *t, const char *name)
 	return idx;
 }
 
+/* Target i is ordered after unit `name`, unless that unit orders itself after i. */
+static void target_after(struct unit_table *t, int i, const char *name)
+{
+	int v = resolve_name(t, name);
+	if (v < 0 || v == i || strv_contains(&t->units[v]->conf.deps[DEP_AFTER], t->units[i]->name) ||
+	    strv_contains(&t->units[i]->conf.deps[DEP_BEFORE], name))
+		return;
+	add_edge(&t->units[i]->dep[DEP_AFTER], v);
+	add_edge(&t->units[v]->dep[DEP_BEFORE], i);
+}
+
 static void resolve_unit(struct unit_table *t, int i)
 {
 	static const enum dep_kind kinds[] = { DEP_REQUIRES,  DEP_WANTS,    DEP_AFTER,
@@ -298,6 +309,15 @@ static void resolve_unit(struct unit_table *t, int i)
 				break;
 			}
 		}
+	}
+	/* Default dependency of targets: reached after what they pull in. */
+	if (t->units[i]->conf.kind == UNIT_TARGET) {
+		static const enum dep_kind pulls[] = { DEP_REQUIRES, DEP_WANTS, DEP_BINDS_TO };
+		for (size_t k = 0; k < ARRAY_SIZE(pulls); k++)
+			for (int j = 0; j < t->units[i]->conf.deps[pulls[k]].n; j++)
+				target_after(t, i, t->units[i]->conf.deps[pulls[k]].v[j]);
+		for (int j = 0; j < t->units[i]->wants_dir.n; j++)
+			target_after(t, i, t->units[i]->wants_dir.v[j]);
 	}
 	for (int j = 0; j < t->units[i]->wants_dir.n; j++) {
 		int v = resolve_name(t, t->units[i]->wants_dir.v[j]);
