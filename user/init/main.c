@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 static struct manager mgr;
+static int verify_only;
 
 static void on_signal(int sig)
 {
@@ -97,10 +98,11 @@ static void usage(int code)
 {
 	fprintf(code ? stderr : stdout,
 		"usage: aegis-init [--root DIR] [--target NAME] [--mode normal|safe|recovery]\n"
-		"                  [--log-max BYTES] [-v]\n"
+		"                  [--log-max BYTES] [--verify] [-v]\n"
 		"  As PID 1 it boots the system. Elsewhere --root DIR is required: units are\n"
 		"  read from DIR/etc/aegis/units, sockets go to DIR/run/aegis, logs to\n"
-		"  DIR/var/log/aegis.\n");
+		"  DIR/var/log/aegis. --verify loads the units, reports problems and exits\n"
+		"  (status 1 if any unit is bad).\n");
 	exit(code);
 }
 
@@ -126,6 +128,8 @@ static void parse_args(struct manager *m, int argc, char **argv)
 		} else if (!strcmp(a, "--log-max") && v) {
 			m->log_max = strtoull(v, NULL, 10);
 			i++;
+		} else if (!strcmp(a, "--verify")) {
+			verify_only = 1;
 		} else if (!strcmp(a, "-v")) {
 			m->verbose = 1;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -327,6 +331,22 @@ static void main_loop(struct manager *m)
 	}
 }
 
+static int verify(struct manager *m)
+{
+	if (!m->root)
+		m->root = xstrdup("");
+	m->units_dir = xasprintf("%s/etc/aegis/units", m->root);
+	m->verbose = 1;
+	m->log_fd = -1;
+	manager_load(m);
+	int bad = 0;
+	for (int i = 0; i < m->t.n; i++)
+		if (m->t.units[i]->bad && m->t.units[i]->loaded)
+			bad++;
+	printf("%d units, %d bad\n", m->t.n, bad);
+	return bad ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct manager *m = &mgr;
@@ -341,6 +361,8 @@ int main(int argc, char **argv)
 		pid1_setup();
 	else
 		prctl(PR_SET_CHILD_SUBREAPER, 1); /* orphans of our services come to us */
+	if (verify_only)
+		return verify(m);
 	setup_paths(m);
 	setup_signals(m);
 	raise_nofile();

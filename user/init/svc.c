@@ -421,8 +421,12 @@ static void main_exited(struct manager *m, int idx, int status)
 		svc_check_empty(m, idx);
 		return;
 	}
-	if (rt->state == ST_ACTIVATING && rt->sub == SUB_START_POST)
-		return; /* simple service died early; start-post result decides */
+	if (rt->sub == SUB_START_POST) { /* died before it was up: a failed start */
+		rt->result = r;
+		manager_log(m, u->name, 3, "main process died during start-post");
+		enter_stop_signal(m, idx, then_for(u, rt));
+		return;
+	}
 	if (r == RES_SUCCESS)
 		manager_log(m, u->name, 6, "main process exited, code 0");
 	else if (rt->exit_signal)
