@@ -73,6 +73,7 @@ struct unit_rt {
 	int watchdog_fired;
 	int restart_pending; /* start again once the stop job is done */
 	int stop_requested;  /* the stop was asked for: no auto-restart */
+	int guess_tries;     /* forking without PIDFile: looking for the daemon */
 	char invocation[48];  /* AEGIS_INVOCATION tag in the service environment */
 	uint64_t timer_at;    /* state timeout or restart time; 0 = none */
 	uint64_t watchdog_at; /* 0 = none */

@@ -118,7 +118,6 @@ void svc_start(struct manager *m, int idx)
 	rt->job_ok = 0;
 	rt->stop_requested = 0;
 	rt->watchdog_fired = 0;
-	rt->exit_code = rt->exit_signal = 0;
 	rt->pgid = 0;
 	snprintf(rt->invocation, sizeof(rt->invocation), "%d.%llu", (int)getpid(),
 		 (unsigned long long)++m->invocation_seq);
@@ -384,6 +383,14 @@ static void forking_parent_done(struct manager *m, int idx)
 	}
 	if (!pid)
 		pid = proc_guess_main(m, rt);
+	if (!pid && rt->guess_tries < 25) {
+		/* The daemon may not be visible yet: look again shortly. */
+		rt->guess_tries++;
+		rt->timer_at = m->now + 20;
+		return;
+	}
+	rt->guess_tries = 0;
+	set_timer(m, rt, u->conf.timeout_start_ms);
 	if (pid) {
 		rt->main_pid = pid;
 		manager_log(m, u->name, 6, "main process is %d", (int)pid);
@@ -427,6 +434,15 @@ static void main_exited(struct manager *m, int idx, int status)
 		enter_stop_signal(m, idx, then_for(u, rt));
 		return;
 	}
+	if (u->conf.type == SVC_FORKING && r == RES_SUCCESS && !u->conf.pid_file) {
+		/* A guessed main process may be an intermediate fork: follow its child. */
+		pid_t next = proc_guess_main(m, rt);
+		if (next) {
+			rt->main_pid = next;
+			manager_log(m, u->name, 6, "main process is now %d", (int)next);
+			return;
+		}
+	}
 	if (r == RES_SUCCESS)
 		manager_log(m, u->name, 6, "main process exited, code 0");
 	else if (rt->exit_signal)
@@ -461,6 +477,10 @@ void svc_timer(struct manager *m, int idx)
 	case SUB_START_PRE:
 	case SUB_START:
 	case SUB_START_POST:
+		if (rt->guess_tries && !rt->main_pid && rt->sub == SUB_START) {
+			forking_parent_done(m, idx);
+			break;
+		}
 		manager_log(m, u->name, 3, "start timed out");
 		if (rt->control_pid)
 			kill(rt->control_pid, SIGKILL);
