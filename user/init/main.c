@@ -170,7 +170,7 @@ static void raise_nofile(void)
 	}
 }
 
-enum src { SRC_SIG, SRC_CTL, SRC_NOTIFY, SRC_SYSLOG, SRC_KMSG, SRC_LOG0, SRC_LOG1, SRC_READY };
+enum src { SRC_SIG, SRC_CTL, SRC_NOTIFY, SRC_SYSLOG, SRC_KMSG, SRC_LOG0, SRC_LOG1, SRC_READY, SRC_EXEC };
 
 struct poll_set {
 	struct pollfd *pfd;
@@ -267,6 +267,8 @@ static void fill_poll(struct manager *m, struct poll_set *ps)
 		ps_add(ps, rt->logp[1].fd, SRC_LOG1, i);
 		ps_add(ps, rt->ready_r, SRC_READY, i);
 	}
+	for (int k = 0; k < m->npexec; k++)
+		ps_add(ps, m->pexec[k].fd, SRC_EXEC, k);
 }
 
 static void handle_poll(struct manager *m, struct poll_set *ps)
@@ -290,6 +292,14 @@ static void handle_poll(struct manager *m, struct poll_set *ps)
 			if (m->t.units[i]->rt->ready_r == ps->pfd[k].fd)
 				notify_ready_pipe(m, i);
 			break;
+		case SRC_EXEC:
+			/* Entries move when one completes: find the fd again. */
+			for (int e = 0; e < m->npexec; e++)
+				if (m->pexec[e].fd == ps->pfd[k].fd) {
+					spawn_exec_result(m, e);
+					break;
+				}
+			break;
 		}
 	}
 }
@@ -300,6 +310,7 @@ static void main_loop(struct manager *m)
 	struct pollfd cpfd[256];
 	for (;;) {
 		m->now = now_mono_ms();
+		m->loop_gen++;
 		proc_reap(m);
 		manager_dispatch(m);
 		int timeout = run_timers(m);
@@ -384,7 +395,7 @@ int main(int argc, char **argv)
 	manager_load(m);
 	m->goal = table_find(&m->t, m->goal_name);
 	if (m->goal < 0 || m->t.units[m->goal]->bad) {
-		manager_log(m, NULL, 3, "target %s not found; falling back to rescue.target",
+		manager_log(m, NULL, 3, "target %s is missing or bad; falling back to rescue.target",
 			    m->goal_name);
 		free(m->goal_name);
 		m->goal_name = xstrdup("rescue.target");

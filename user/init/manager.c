@@ -30,7 +30,7 @@ struct unit_rt *unit_rt(struct unit *u)
 		u->rt->log_w[0] = u->rt->log_w[1] = -1;
 		u->rt->logp[0].fd = u->rt->logp[1].fd = -1;
 		u->rt->logp[0].prio = 6;
-		u->rt->logp[1].prio = 3;
+		u->rt->logp[1].prio = 6;
 		u->rt->ready_r = -1;
 	}
 	return u->rt;
@@ -132,6 +132,10 @@ int manager_reload(struct manager *m)
 			ou->rt = NULL;
 		}
 	}
+	for (int k = 0; k < m->npexec; k++) /* indices changed: remap by name */
+		m->pexec[k].unit = m->pexec[k].unit < old.n
+					   ? table_find(&m->t, old.units[m->pexec[k].unit]->name)
+					   : -1;
 	for (int i = 0; i < old.n; i++) {
 		struct unit_rt *rt = old.units[i]->rt;
 		if (!rt)
@@ -392,6 +396,7 @@ void unit_set_state(struct manager *m, int idx, enum unit_state st, enum sub_sta
 	if (st == ST_ACTIVATING && old != ST_ACTIVATING && sub != SUB_AUTO_RESTART)
 		rt->activating_at = m->now;
 	if (st == ST_ACTIVE) {
+		m->now = now_mono_ms();
 		rt->active_at = m->now;
 		rt->job_ok = 1;
 		manager_log(m, u->name, 6, "started%s%s", u->conf.description ? ": " : "",

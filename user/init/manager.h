@@ -91,12 +91,21 @@ enum shutdown_action { SHUT_NONE, SHUT_EXIT, SHUT_POWEROFF, SHUT_REBOOT };
 
 struct ctl_client;
 
+/* A child between fork and exec: its close-on-exec pipe reports the outcome. */
+struct pending_exec {
+	int fd;
+	int unit;
+	pid_t pid;
+	int is_main;
+};
+
 struct manager {
 	char *root;  /* "" for the real root, else the --root directory */
 	char *units_dir, *run_dir, *log_dir;
 	struct unit_table t;
 	int pid1;
 	uint64_t now;
+	uint64_t loop_gen; /* main-loop iteration count, for per-iteration caches */
 	uint64_t boot_at, boot_done_at;
 	int goal; /* index of the boot target */
 	char *goal_name;
@@ -114,6 +123,8 @@ struct manager {
 	uint64_t log_size, log_max;
 	int log_keep;
 	uint64_t invocation_seq;
+	struct pending_exec *pexec;
+	int npexec, pexec_cap;
 	int verbose;
 };
 
@@ -152,8 +163,12 @@ void unit_set_state(struct manager *m, int idx, enum unit_state st, enum sub_sta
 pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, char *err,
 		size_t errlen);
 
+void spawn_exec_result(struct manager *m, int k);
+void svc_exec_done(struct manager *m, int idx, pid_t pid);
+
 /* proc.c: process tracking */
-int proc_group_alive(struct manager *m, struct unit_rt *rt);
+/* Any process of the unit left? Escapees found get `sig` (0: just look). */
+int proc_group_alive(struct manager *m, struct unit_rt *rt, int sig);
 void proc_kill_unit(struct manager *m, struct unit *u, int sig, int main_only);
 void proc_reap(struct manager *m);
 pid_t proc_guess_main(struct manager *m, struct unit_rt *rt);

@@ -62,48 +62,124 @@ static int has_tag(pid_t pid, const char *tag, size_t tlen)
 }
 
 /*
- * Calls fn for every live process of the unit outside its process group
- * (escapees) — or inside it when include_group. Returns how many were seen.
+ * Escapees: processes that left their unit's process group. With the
+ * subreaper flag (or as PID 1) such a process is re-parented to us once its
+ * parent exits, so it is enough to look at our direct children that are not
+ * in a known group, read their tag once, and remember (pid, pgid, tag). The
+ * list is rebuilt at most once per main-loop iteration (m->loop_gen), which
+ * keeps stopping 500 units from rescanning /proc 500 times.
  */
-static int scan_unit(struct unit_rt *rt, int include_group, void (*fn)(pid_t, void *),
-		     void *arg)
+/*
+ * Our direct children. /proc/<pid>/task/<pid>/children has them in one read;
+ * without it (older kernels, Aegis for now) fall back to scanning /proc.
+ */
+static void list_children(pid_t self, struct intv *out)
 {
-	char tag[96];
-	int count = 0;
-	if (!rt->invocation[0])
-		return 0;
-	size_t tlen = (size_t)snprintf(tag, sizeof(tag), "AEGIS_INVOCATION=%s", rt->invocation);
+	char path[64];
+	static char buf[65536];
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)self, (int)self);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n >= 0) {
+			buf[n] = 0;
+			for (char *s = buf; *s;) {
+				while (*s == ' ')
+					s++;
+				if (!*s)
+					break;
+				intv_push(out, atoi(s));
+				while (*s && *s != ' ')
+					s++;
+			}
+			return;
+		}
+	}
 	DIR *d = opendir("/proc");
 	struct dirent *de;
-	if (!d)
-		return 0;
-	pid_t self = getpid();
-	while ((de = readdir(d))) {
+	while (d && (de = readdir(d))) {
 		if (de->d_name[0] < '1' || de->d_name[0] > '9')
 			continue;
-		pid_t pid = (pid_t)atoi(de->d_name);
+		pid_t pid = (pid_t)atoi(de->d_name), ppid, pgid;
 		char st;
-		pid_t ppid, pgid;
-		if (pid == self || proc_stat(pid, &st, &ppid, &pgid) < 0 || st == 'Z')
-			continue;
-		if (!include_group && rt->pgid && pgid == rt->pgid)
-			continue;
-		if (!has_tag(pid, tag, tlen))
-			continue;
-		count++;
-		if (fn)
-			fn(pid, arg);
+		if (proc_stat(pid, &st, &ppid, &pgid) == 0 && ppid == self)
+			intv_push(out, pid);
 	}
-	closedir(d);
-	return count;
+	if (d)
+		closedir(d);
 }
 
-int proc_group_alive(struct manager *m, struct unit_rt *rt)
+struct escapee {
+	pid_t pid, pgid;
+	char inv[48];
+};
+
+static struct escapee *esc;
+static int nesc, esc_cap;
+static uint64_t esc_gen = UINT64_MAX;
+
+static void refresh_escapees(struct manager *m)
 {
-	(void)m;
+	if (esc_gen == m->loop_gen)
+		return;
+	esc_gen = m->loop_gen;
+	nesc = 0;
+	pid_t self = getpid();
+	static const char key[] = "AEGIS_INVOCATION=";
+	struct intv pids = { 0 };
+	list_children(self, &pids);
+	for (int k = 0; k < pids.n; k++) {
+		pid_t pid = pids.v[k];
+		if (manager_unit_by_pid(m, pid) >= 0)
+			continue; /* a main or control process, not an escapee */
+		char st;
+		pid_t ppid, pgid;
+		if (proc_stat(pid, &st, &ppid, &pgid) < 0 || st == 'Z' || ppid != self)
+			continue;
+		char path[64];
+		static char buf[65536];
+		snprintf(path, sizeof(path), "/proc/%d/environ", (int)pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = 0;
+		for (ssize_t i = 0; i < n; i += (ssize_t)strlen(buf + i) + 1) {
+			if (strncmp(buf + i, key, sizeof(key) - 1))
+				continue;
+			if (nesc == esc_cap) {
+				esc_cap = esc_cap ? esc_cap * 2 : 32;
+				esc = xrealloc(esc, sizeof(*esc) * (size_t)esc_cap);
+			}
+			esc[nesc].pid = pid;
+			esc[nesc].pgid = pgid;
+			snprintf(esc[nesc].inv, sizeof(esc[nesc].inv), "%s", buf + i + sizeof(key) - 1);
+			nesc++;
+			break;
+		}
+	}
+	free(pids.v);
+}
+
+int proc_group_alive(struct manager *m, struct unit_rt *rt, int sig)
+{
 	if (rt->pgid > 0 && kill(-rt->pgid, 0) == 0)
 		return 1;
-	return scan_unit(rt, 0, NULL, NULL) > 0;
+	if (!rt->invocation[0])
+		return 0;
+	refresh_escapees(m);
+	int alive = 0;
+	for (int i = 0; i < nesc; i++) {
+		if (strcmp(esc[i].inv, rt->invocation))
+			continue;
+		if (kill(esc[i].pid, sig) == 0 || kill(-esc[i].pgid, sig) == 0)
+			alive = 1;
+	}
+	return alive;
 }
 
 static void kill_one(pid_t pid, void *arg)
@@ -118,7 +194,6 @@ void proc_kill_unit(struct manager *m, struct unit *u, int sig, int main_only)
 {
 	struct unit_rt *rt = unit_rt(u);
 	enum kill_mode mode = u->conf.kill_mode;
-	(void)m;
 	if (rt->control_pid)
 		kill(rt->control_pid, sig);
 	if (main_only || mode == KILL_PROCESS || (mode == KILL_MIXED && sig != SIGKILL)) {
@@ -130,7 +205,16 @@ void proc_kill_unit(struct manager *m, struct unit *u, int sig, int main_only)
 		kill_one(rt->main_pid, &sig);
 	if (rt->pgid > 0 && kill(-rt->pgid, sig) == 0 && sig != SIGKILL)
 		kill(-rt->pgid, SIGCONT);
-	scan_unit(rt, 0, kill_one, &sig);
+	if (!rt->invocation[0])
+		return;
+	refresh_escapees(m);
+	for (int i = 0; i < nesc; i++) {
+		if (strcmp(esc[i].inv, rt->invocation))
+			continue;
+		kill_one(esc[i].pid, &sig);
+		if (esc[i].pgid > 1 && esc[i].pgid != rt->pgid)
+			kill(-esc[i].pgid, sig);
+	}
 }
 
 pid_t proc_guess_main(struct manager *m, struct unit_rt *rt)

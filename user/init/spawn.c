@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -169,6 +170,10 @@ struct child_args {
 	int is_main, errfd, ready_w;
 	pid_t pgid;
 	int tty_mode;
+	int set_creds, ngroups;
+	uid_t uid;
+	gid_t gid;
+	gid_t groups[64];
 };
 
 static void child_fail(int errfd, int stage)
@@ -196,7 +201,7 @@ static int open_stdio(struct child_args *a)
 		return -1;
 	for (int i = 0; i < 2; i++) {
 		enum std_out mode = i ? c->std_err : c->std_out;
-		int fd = mode == STDOUT_LOG ? a->rt->log_w[i] : mode == STDOUT_TTY ? tty
+		int fd = mode == STDOUT_LOG ? a->rt->log_w[0] : mode == STDOUT_TTY ? tty
 						   : mode == STDOUT_NULL ? null : -2;
 		if (fd == -2)
 			continue; /* inherit */
@@ -206,36 +211,48 @@ static int open_stdio(struct child_args *a)
 	return 0;
 }
 
-static int set_creds(struct unit_conf *c)
+/*
+ * User=/Group= are resolved in the parent: the child shares our memory (see
+ * fork_child) and must not allocate or touch the environment.
+ */
+static int resolve_creds(struct unit_conf *c, struct child_args *a, char *err, size_t errlen)
 {
+	a->set_creds = 0;
 	if (geteuid() != 0 || (!c->user && !c->group))
 		return 0;
 	struct passwd *pw = c->user ? getpwnam(c->user) : NULL;
-	gid_t gid = pw ? pw->pw_gid : getgid();
 	if (c->user && !pw) {
-		errno = ESRCH;
+		snprintf(err, errlen, "User=%s: no such user", c->user);
 		return -1;
 	}
+	a->gid = pw ? pw->pw_gid : getgid();
+	a->uid = pw ? pw->pw_uid : (uid_t)-1;
 	if (c->group) {
 		struct group *gr = getgrnam(c->group);
 		if (!gr) {
-			errno = ESRCH;
+			snprintf(err, errlen, "Group=%s: no such group", c->group);
 			return -1;
 		}
-		gid = gr->gr_gid;
+		a->gid = gr->gr_gid;
 	}
-	if (pw && initgroups(pw->pw_name, gid) < 0)
-		return -1;
-	if (!pw && setgroups(0, NULL) < 0)
-		return -1;
-	if (setgid(gid) < 0)
-		return -1;
-	if (pw && setuid(pw->pw_uid) < 0)
-		return -1;
+	a->ngroups = 0;
 	if (pw) {
-		setenv("HOME", pw->pw_dir, 0);
-		setenv("USER", pw->pw_name, 0);
+		a->ngroups = (int)ARRAY_SIZE(a->groups);
+		if (getgrouplist(pw->pw_name, a->gid, a->groups, &a->ngroups) < 0)
+			a->ngroups = (int)ARRAY_SIZE(a->groups);
 	}
+	a->set_creds = 1;
+	return 0;
+}
+
+static int set_creds(struct child_args *a)
+{
+	if (!a->set_creds)
+		return 0;
+	if (setgroups((size_t)a->ngroups, a->groups) < 0 || setgid(a->gid) < 0)
+		return -1;
+	if (a->uid != (uid_t)-1 && setuid(a->uid) < 0)
+		return -1;
 	return 0;
 }
 
@@ -262,10 +279,18 @@ static void child(struct child_args *a)
 			child_fail(a->errfd, ST_LIMITS);
 	if (a->cwd && chdir(a->cwd) < 0 && a->u->conf.working_directory[0] != '-')
 		child_fail(a->errfd, ST_CHDIR);
-	if (set_creds(&a->u->conf) < 0)
+	if (set_creds(a) < 0)
 		child_fail(a->errfd, ST_CREDS);
 	execve(a->argv[0], a->argv, a->envp);
 	child_fail(a->errfd, ST_EXEC);
+}
+
+#define SPAWN_STACK (64 * 1024)
+
+static int child_entry(void *arg)
+{
+	child(arg);
+	return 127;
 }
 
 static const char *stage_name(int st)
@@ -275,7 +300,14 @@ static const char *stage_name(int st)
 	return st >= 0 && st <= ST_EXEC ? n[st] : "setup";
 }
 
-static pid_t fork_and_wait_exec(struct child_args *a, char *err, size_t errlen)
+/*
+ * Forks the child and returns at once: the parent does not wait for exec, so
+ * hundreds of services can be spawned back to back while their children exec
+ * in parallel. The close-on-exec pipe is watched by the main loop
+ * (spawn_exec_result): EOF means exec succeeded, data means it failed.
+ */
+static pid_t fork_child(struct manager *m, int idx, struct child_args *a, char *err,
+			size_t errlen)
 {
 	int ep[2];
 	if (pipe2(ep, O_CLOEXEC) < 0) {
@@ -283,31 +315,52 @@ static pid_t fork_and_wait_exec(struct child_args *a, char *err, size_t errlen)
 		return -1;
 	}
 	a->errfd = ep[1];
-	pid_t pid = fork();
+	/*
+	 * clone(CLONE_VM|CLONE_VFORK) on a private stack, as musl's posix_spawn
+	 * does: no page tables are copied (fork's cost grows with our memory),
+	 * and we resume as soon as the child has called execve.
+	 */
+	static char *stack;
+	if (!stack)
+		stack = xmalloc(SPAWN_STACK);
+	pid_t pid = clone(child_entry, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
 	if (pid < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+		snprintf(err, errlen, "clone: %s", strerror(errno));
 		close(ep[0]);
 		close(ep[1]);
 		return -1;
 	}
-	if (pid == 0) {
-		close(ep[0]);
-		child(a);
-	}
 	close(ep[1]);
 	if (!a->tty_mode)
 		setpgid(pid, a->pgid ? a->pgid : pid); /* both sides set it: no race */
-	int msg[2];
-	ssize_t r;
-	do
-		r = read(ep[0], msg, sizeof(msg));
-	while (r < 0 && errno == EINTR);
-	close(ep[0]);
-	if (r == (ssize_t)sizeof(msg)) {
-		snprintf(err, errlen, "%s: %s: %s", a->argv[0], stage_name(msg[1]), strerror(msg[0]));
-		return -2 - pid; /* caller still has to reap it */
+	fcntl(ep[0], F_SETFL, O_NONBLOCK);
+	if (m->npexec == m->pexec_cap) {
+		m->pexec_cap = m->pexec_cap ? m->pexec_cap * 2 : 16;
+		m->pexec = xrealloc(m->pexec, sizeof(*m->pexec) * (size_t)m->pexec_cap);
 	}
+	m->pexec[m->npexec++] = (struct pending_exec){ ep[0], idx, pid, a->is_main };
 	return pid;
+}
+
+void spawn_exec_result(struct manager *m, int k)
+{
+	struct pending_exec pe = m->pexec[k];
+	int msg[2];
+	ssize_t r = read(pe.fd, msg, sizeof(msg));
+	if (r < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	close(pe.fd);
+	m->pexec[k] = m->pexec[--m->npexec];
+	if (pe.unit < 0 || pe.unit >= m->t.n)
+		return;
+	struct unit *u = m->t.units[pe.unit];
+	if (r == (ssize_t)sizeof(msg)) {
+		manager_log(m, u->name, 3, "failed to execute (%s): %s", stage_name(msg[1]),
+			    strerror(msg[0]));
+		return; /* the child exits 127; SIGCHLD handles the failure */
+	}
+	if (pe.is_main)
+		svc_exec_done(m, pe.unit, pe.pid);
 }
 
 pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, char *err,
@@ -336,6 +389,8 @@ pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, ch
 	}
 	a.argv = cmd.argv;
 	a.envp = env.v;
+	if (resolve_creds(&u->conf, &a, err, errlen) < 0)
+		goto out_cmd;
 	if (u->conf.working_directory) {
 		const char *wd = u->conf.working_directory + (u->conf.working_directory[0] == '-');
 		a.cwd = xasprintf("%s%s", m->root, wd);
@@ -351,14 +406,11 @@ pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, ch
 			a.ready_w = rp[1];
 		}
 	}
-	pid = fork_and_wait_exec(&a, err, errlen);
+	pid = fork_child(m, idx, &a, err, errlen);
 	if (rp[1] >= 0)
 		close(rp[1]);
-	if (pid >= 0 || pid < -1) {
-		pid_t real = pid >= 0 ? pid : -2 - pid;
-		if (!a.pgid)
-			rt->pgid = a.tty_mode ? real : real;
-	}
+	if (pid >= 0 && !a.pgid)
+		rt->pgid = pid;
 	if (pid >= 0 && rp[0] >= 0) {
 		if (rt->ready_r >= 0)
 			close(rt->ready_r);
@@ -366,8 +418,6 @@ pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, ch
 	} else if (rp[0] >= 0) {
 		close(rp[0]);
 	}
-	if (pid < -1)
-		pid = -1; /* the failed child is reaped by proc_reap as an unknown pid */
 	free(a.cwd);
 	free(a.tty);
 out_cmd:

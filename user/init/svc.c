@@ -46,25 +46,34 @@ static void close_fd(int *fd)
 	*fd = -1;
 }
 
-/* Pipes for stdout/stderr live as long as the unit runs; reads see EOF after. */
+/*
+ * One pipe carries both stdout and stderr (as with systemd's journal stream),
+ * priority 6 unless a line starts with "<N>". One pipe, not two, because
+ * every fd aegis-init holds is copied at each fork and closed at each exec:
+ * with 500 services the fd count dominates the cost of starting them.
+ * The write end is kept while the unit runs so control processes share it.
+ */
 static int open_pipes(struct manager *m, struct unit *u, struct unit_rt *rt)
 {
 	(void)m;
-	for (int i = 0; i < 2; i++) {
-		if (rt->log_w[i] >= 0)
-			continue;
-		if ((i == 0 ? u->conf.std_out : u->conf.std_err) != STDOUT_LOG)
-			continue;
-		int p[2];
-		if (pipe2(p, O_CLOEXEC) < 0)
-			return -errno;
-		fcntl(p[0], F_SETFL, O_NONBLOCK);
-		if (rt->logp[i].fd >= 0)
-			close(rt->logp[i].fd); /* old, drained reader */
-		rt->logp[i].fd = p[0];
-		rt->logp[i].len = 0;
-		rt->log_w[i] = p[1];
+	if (rt->log_w[0] >= 0)
+		return 0;
+	if (u->conf.std_out != STDOUT_LOG && u->conf.std_err != STDOUT_LOG)
+		return 0;
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	if (rt->logp[0].fd >= 0) {
+		/* A lingering writer of the previous run may still print: keep reading it. */
+		if (rt->logp[1].fd >= 0)
+			close(rt->logp[1].fd);
+		rt->logp[1] = rt->logp[0];
 	}
+	rt->logp[0].fd = p[0];
+	rt->logp[0].len = 0;
+	rt->logp[0].prio = 6;
+	rt->log_w[0] = p[1];
 	return 0;
 }
 
@@ -105,6 +114,7 @@ void svc_start(struct manager *m, int idx)
 {
 	struct unit *u = m->t.units[idx];
 	struct unit_rt *rt = unit_rt(u);
+	m->now = now_mono_ms(); /* many units may start in one loop iteration */
 	if (backoff_start_allowed(&rt->bo, &u->conf, m->now) < 0) {
 		manager_log(m, u->name, 3, "start request repeated too quickly (%d starts in %llu ms)",
 			    u->conf.start_limit_burst,
@@ -184,9 +194,18 @@ static void enter_main(struct manager *m, int idx)
 		return;
 	}
 	rt->main_pid = pid;
-	if (u->conf.type == SVC_SIMPLE || u->conf.type == SVC_EXEC)
+	if (u->conf.type == SVC_SIMPLE)
 		enter_start_post(m, idx);
-	/* forking, oneshot: wait for exit; notify: wait for READY=1. */
+	/* exec: wait for svc_exec_done; forking, oneshot: for exit; notify: READY=1. */
+}
+
+/* The main process got past execve(): Type=exec is now started. */
+void svc_exec_done(struct manager *m, int idx, pid_t pid)
+{
+	struct unit *u = m->t.units[idx];
+	struct unit_rt *rt = unit_rt(u);
+	if (u->conf.type == SVC_EXEC && rt->sub == SUB_START && rt->main_pid == pid)
+		enter_start_post(m, idx);
 }
 
 static void run_control(struct manager *m, int idx)
@@ -238,8 +257,11 @@ void svc_check_empty(struct manager *m, int idx)
 		return;
 	if (rt->main_pid || rt->control_pid)
 		return;
-	if (m->t.units[idx]->conf.kill_mode != KILL_PROCESS &&
-	    m->t.units[idx]->conf.kill_mode != KILL_NONE && proc_group_alive(m, rt))
+	struct unit_conf *c = &m->t.units[idx]->conf;
+	/* Escapees seen only now (re-parented since the kill) get the signal too. */
+	int sig = rt->sub == SUB_STOP_SIGKILL ? SIGKILL : c->kill_signal;
+	if (c->kill_mode != KILL_PROCESS && c->kill_mode != KILL_NONE &&
+	    proc_group_alive(m, rt, sig))
 		return;
 	finalize(m, idx);
 }

@@ -175,7 +175,7 @@ static void load_wants_dir(const char *dir, struct unit *u)
 	closedir(dp);
 }
 
-static void load_one(struct unit_table *t, const char *dir, const char *name,
+static void load_one(struct unit_table *t, int dirfd, const char *dir, const char *name,
 		     int has_dropins, int has_wants, struct unit_diag *d)
 {
 	int idx = table_add(t, name);
@@ -187,7 +187,7 @@ static void load_one(struct unit_table *t, const char *dir, const char *name,
 
 	u->path = xasprintf("%s/%s", dir, name);
 	u->loaded = 1;
-	unit_parse_file(&u->conf, u->path, &ld);
+	unit_parse_file_at(&u->conf, dirfd, name, u->path, &ld);
 	if (has_dropins)
 		load_dropins(dir, u, &ld);
 	if (has_wants)
@@ -226,7 +226,6 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 			free(p);
 		}
 	}
-	closedir(dp);
 	/* Sorted so that load order, messages and tests are deterministic. */
 	if (files.n)
 		qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
@@ -240,8 +239,9 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 		snprintf(key, sizeof(key), "%s.wants", files.v[i]);
 		int wants = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
 				    sizeof(char *), cmp_str) != NULL;
-		load_one(t, dir, files.v[i], drop, wants, d);
+		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
 	}
+	closedir(dp);
 	strv_clear(&files);
 	strv_clear(&subdirs);
 	table_resolve(t, d);

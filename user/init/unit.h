@@ -17,7 +17,7 @@
 
 /* Unit files larger than this are refused rather than parsed. */
 #define UNIT_FILE_MAX (256 * 1024)
-#define UNIT_LINE_MAX 8192
+#define UNIT_LINE_MAX 65536
 #define UNIT_NAME_MAX 255
 
 enum unit_kind { UNIT_SERVICE, UNIT_TARGET };
@@ -105,6 +105,9 @@ int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, si
 		      struct unit_diag *d);
 /* Reads and parses a file; a missing or oversized file is an error. */
 int unit_parse_file(struct unit_conf *c, const char *path, struct unit_diag *d);
+/* Same, for `name` relative to directory fd `dirfd`; `path` is used in messages. */
+int unit_parse_file_at(struct unit_conf *c, int dirfd, const char *name, const char *path,
+		       struct unit_diag *d);
 
 /* Checks consistency after all files are applied (e.g. ExecStart present). */
 int unit_conf_verify(struct unit_conf *c, const char *name, const char *file,
