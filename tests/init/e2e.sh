@@ -513,6 +513,119 @@ EOT
 	if [ $ok = 1 ]; then pass e2e.pid1_in_pid_namespace; else fail e2e.pid1_in_pid_namespace "$why"; sed 's/^/# /' "$r/init.out" | tail -20; fi
 }
 
+case_exec_environment() {
+	local r; r=$(mkroot execenv)
+	mkdir -p "$r/work"
+	printf '# comment\nFOO=from-file\nexport QUOTED="q v"\n' > "$r/env"
+	unit "$r" default.target <<EOT
+[Unit]
+Wants=e.service
+EOT
+	unit "$r" e.service <<EOT
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+EnvironmentFile=/env
+EnvironmentFile=-/does-not-exist
+Environment=BAR=bar "SP=a b"
+WorkingDirectory=/work
+LimitNOFILE=123:456
+ExecStart=/bin/sh -c 'echo "env \$FOO \$BAR [\$SP] [\$QUOTED] cwd \$(pwd) nofile \$(ulimit -n) arg \${BAR}"'
+EOT
+	start_init "$r"
+	local ok=1 why=""
+	wait_for 10 active "$r" e.service || { ok=0; why="not active"; }
+	logs_have "$r" e.service "env from-file bar \[a b\] \[q v\] cwd $r/work nofile 123 arg bar" || { ok=0; why="got: $(ctl "$r" logs e.service | tail -1)"; }
+	finish e2e.exec_environment_cwd_limits "$r" $ok "$why"
+}
+
+case_user_group() {
+	if [ "$(id -u)" != 0 ] || ! getent passwd nobody >/dev/null; then
+		skip e2e.user_group "needs root and user nobody"; return
+	fi
+	local r; r=$(mkroot usergroup)
+	unit "$r" default.target <<EOT
+[Unit]
+Wants=u.service
+EOT
+	unit "$r" u.service <<EOT
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+User=nobody
+Group=$(id -gn nobody)
+ExecStart=/bin/sh -c 'echo "uid \$(id -u) gid \$(id -g) groups \$(id -G)"'
+EOT
+	start_init "$r"
+	local ok=1 why="" want="uid $(id -u nobody) gid $(id -g nobody)"
+	wait_for 10 logs_have "$r" u.service "$want" || { ok=0; why="want '$want', got: $(ctl "$r" logs u.service | tail -1)"; }
+	finish e2e.user_group "$r" $ok "$why"
+}
+
+case_relations() {
+	local r; r=$(mkroot relations)
+	unit "$r" default.target <<EOT
+[Unit]
+Description=empty
+EOT
+	for u in a b c d; do
+		local extra=""
+		[ $u = a ] && extra="Conflicts=b.service"
+		[ $u = c ] && extra="BindsTo=a.service
+After=a.service"
+		[ $u = d ] && extra="PartOf=a.service
+After=a.service"
+		unit "$r" $u.service <<EOT
+[Unit]
+$extra
+[Service]
+ExecStart=$H hup
+EOT
+	done
+	unit "$r" slow.service <<EOT
+[Service]
+Type=notify
+ExecStart=$H hup
+TimeoutStartSec=300ms
+EOT
+	start_init "$r"
+	local ok=1 why=""
+	ctl "$r" start b.service && active "$r" b.service || { ok=0; why="b"; }
+	ctl "$r" start a.service && active "$r" a.service || { ok=0; why="a"; }
+	state_is "$r" b.service inactive || { ok=0; why="Conflicts= did not stop b"; }
+	ctl "$r" start c.service d.service || { ok=0; why="c d"; }
+	local d1; d1=$(mainpid "$r" d.service)
+	ctl "$r" restart a.service || { ok=0; why="restart a"; }
+	wait_for 5 active "$r" d.service || { ok=0; why="PartOf unit not back after restart"; }
+	[ "$(mainpid "$r" d.service)" != "$d1" ] || { ok=0; why="PartOf unit not restarted"; }
+	ctl "$r" stop a.service
+	state_is "$r" c.service inactive || { ok=0; why="BindsTo unit still $(ctl "$r" is-active c.service)"; }
+	state_is "$r" d.service inactive || { ok=0; why="PartOf unit still running"; }
+	ctl "$r" start slow.service 2>/dev/null && { ok=0; why="start without READY succeeded"; }
+	status_has "$r" slow.service "Result: timeout" || { ok=0; why="no timeout result"; }
+	finish e2e.conflicts_bindsto_partof_timeout "$r" $ok "$why"
+}
+
+case_kmsg_and_dev_log() {
+	local r; r=$(mkroot kmsg)
+	mkdir -p "$r/dev"
+	mkfifo "$r/dev/kmsg"
+	unit "$r" default.target <<EOT
+[Unit]
+Description=empty
+EOT
+	start_init "$r"
+	local ok=1 why=""
+	printf '6,1,0,-;hello from the kernel\n4,2,0,-;second record\n' > "$r/dev/kmsg" &
+	local w=$!
+	wait_for 5 bash -c "timeout 5 $CTL --root $r logs --all | grep -q 'kernel <4>: second record'" || { ok=0; why="kmsg records not merged"; }
+	kill "$w" 2>/dev/null
+	[ -S "$r/dev/log" ] || { ok=0; why="no DIR/dev/log socket"; }
+	ctl "$r" log -p 3 -t devlog "via dev log" || { ok=0; why="aegisctl log"; }
+	wait_for 5 bash -c "timeout 5 $CTL --root $r logs --all | grep -q 'syslog <3>: devlog.*via dev log'" || { ok=0; why="DIR/dev/log message missing"; }
+	finish e2e.kmsg_merge_and_dev_log "$r" $ok "$why"
+}
+
 run_e2e() {
 	case_order_and_parallel
 	case_stop_reverse_order
@@ -528,6 +641,10 @@ run_e2e() {
 	case_control
 	case_orphans_reaped
 	case_modes
+	case_exec_environment
+	case_user_group
+	case_relations
+	case_kmsg_and_dev_log
 	case_builtin_units
 	case_pid1_unshare
 }

@@ -399,6 +399,13 @@ static int job_cmd(struct manager *m, struct ctl_client *c, const char *cmd, cha
 			} else {
 				manager_stop(m, idx);
 				rt->restart_pending = 1;
+				/* PartOf=: units that are part of this one restart with it. */
+				for (int w = 0; w < m->t.n; w++) {
+					struct unit_rt *wr = m->t.units[w]->rt;
+					if (wr && wr->job == JOB_STOP &&
+					    intv_contains(&m->t.units[w]->dep[DEP_PART_OF], idx))
+						wr->restart_pending = 1;
+				}
 			}
 		} else if (!strcmp(cmd, "reload")) {
 			int r = svc_reload(m, idx);

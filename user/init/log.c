@@ -224,16 +224,25 @@ void log_kmsg_read(struct manager *m)
 		ssize_t n = read(m->kmsg_fd, buf, sizeof(buf) - 1);
 		if (n < 0 && errno == EPIPE)
 			continue; /* records overwritten before we read them */
-		if (n <= 0)
+		if (n == 0) { /* not /dev/kmsg but a file or FIFO that ended */
+			close(m->kmsg_fd);
+			m->kmsg_fd = -1;
+			return;
+		}
+		if (n < 0)
 			return;
 		buf[n] = 0;
-		char *semi = strchr(buf, ';');
-		if (!semi)
-			continue;
-		int prio = atoi(buf) & 7;
-		char *msg = semi + 1;
-		msg[strcspn(msg, "\n")] = 0;
-		log_record(m, "kernel", prio, msg, strlen(msg));
+		/* /dev/kmsg gives one record per read; a FIFO may give several. */
+		for (char *rec = buf, *next; rec && *rec; rec = next) {
+			next = strchr(rec, '\n');
+			if (next)
+				*next++ = 0;
+			char *semi = strchr(rec, ';');
+			if (!semi)
+				continue;
+			int prio = atoi(rec) & 7;
+			log_record(m, "kernel", prio, semi + 1, strlen(semi + 1));
+		}
 	}
 }
 

@@ -93,8 +93,7 @@ int manager_load(struct manager *m)
 	if (r < 0)
 		manager_log(m, NULL, 3, "cannot read unit directory %s: %s", m->units_dir,
 			    strerror(-r));
-	for (int i = 0; i < m->t.n; i++)
-		unit_rt(m->t.units[i]);
+	/* Runtime state is allocated on first use: most units never run. */
 	manager_log(m, NULL, 6, "loaded %d units from %s in %llu ms (%d errors, %d warnings)",
 		    m->t.n, m->units_dir, (unsigned long long)(now_mono_ms() - t0), d.errors,
 		    d.warnings);
@@ -148,8 +147,6 @@ int manager_reload(struct manager *m)
 	}
 	table_free(&old);
 	table_resolve(&m->t, &d);
-	for (int i = 0; i < m->t.n; i++)
-		unit_rt(m->t.units[i]);
 	m->goal = table_find(&m->t, m->goal_name);
 	manager_log(m, NULL, 6, "reloaded: %d units", m->t.n);
 	m->dirty = 1;
