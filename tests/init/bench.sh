@@ -103,7 +103,8 @@ for i in $(seq 1 1000); do
 done
 printf '[Unit]\nWants=%s\n' "$wants" > "$R/etc/aegis/units/default.target"
 start_init "$R" && wait_active "$R" default.target 60
-rss=$(sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' /proc/$IPID/status)
-hwm=$(sed -n 's/^VmHWM: *\([0-9]*\) kB/\1/p' /proc/$IPID/status)
-echo "BENCH init_rss_1000_units ${rss:-?} KiB (peak ${hwm:-?} KiB)"
+rss=$(awk '/^VmRSS:/{print $2}' /proc/$IPID/status)
+hwm=$(awk '/^VmHWM:/{print $2}' /proc/$IPID/status)
+boot=$(timeout 10 "$CTL" --root "$R" analyze | sed -n 's/.*took \(.*\)$/\1/p')
+echo "BENCH init_rss_1000_units ${rss:-?} KiB (peak ${hwm:-?} KiB; 1000 oneshot units started in ${boot:-?})"
 stop_init
