@@ -440,6 +440,12 @@ EOT
 	active "$r" svc.service || { ok=0; why="svc lost state across daemon-reload"; }
 	ctl "$r" list-units | grep -q "new.service.*active" || { ok=0; why="list-units"; }
 	ctl "$r" frobnicate >/dev/null 2>&1; [ $? = 2 ] || { ok=0; why="unknown command status"; }
+	# Junk requests and messages must not hurt aegis-init.
+	ctl "$r" start "$(head -c 5000 /dev/zero | tr '\0' x)" >/dev/null 2>&1
+	ctl "$r" logs -n notanumber svc.service >/dev/null 2>&1
+	ctl "$r" stop $(seq 1 200 | sed 's/$/.service/') >/dev/null 2>&1
+	ctl "$r" log -t "$(head -c 3000 /dev/zero | tr '\0' y)" "$(printf 'bin\001\002\377ary')" >/dev/null 2>&1
+	kill -0 "$IPID" && active "$r" svc.service || { ok=0; why="aegis-init hurt by junk requests"; }
 	ctl "$r" status nosuch.service >/dev/null 2>&1; [ $? = 4 ] || { ok=0; why="status of unknown unit"; }
 	finish e2e.control_commands "$r" $ok "$why"
 }

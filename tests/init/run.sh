@@ -94,8 +94,11 @@ build() {
 	if ! make -C "$REPO/user/init" O="$BUILD" CC=$cc -j2 >"$T/build.log" 2>&1; then
 		fail init.build "see $T/build.log"; cat "$T/build.log"; exit 1
 	fi
-	if file "$INIT" 2>/dev/null | grep -q dynamic; then
-		fail init.build_static "aegis-init is not static"
+	# A static binary has no program interpreter (PT_INTERP).
+	if ! readelf -l "$INIT" >/dev/null 2>&1; then
+		fail init.build "readelf cannot read $INIT"
+	elif readelf -l "$INIT" "$CTL" | grep -q INTERP; then
+		fail init.build "aegis-init or aegisctl is not static"
 	else
 		pass init.build
 	fi

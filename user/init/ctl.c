@@ -245,20 +245,21 @@ static void cmd_list_units(struct manager *m, struct ctl_client *c, int all)
 	}
 }
 
+/* Each unit is expanded once, so a dense graph prints O(units) lines. */
 static void dep_tree(struct manager *m, struct ctl_client *c, int idx, int depth,
 		     unsigned char *seen)
 {
 	struct unit *u = m->t.units[idx];
-	cprintf(c, 'o', "%*s%s%s [%s]", depth * 2, "", depth ? "- " : "", u->name,
-		unit_state_name(unit_rt(u)->state));
-	if (seen[idx] || depth > 32)
+	cprintf(c, 'o', "%*s%s%s [%s]%s", depth * 2, "", depth ? "- " : "", u->name,
+		unit_state_name(unit_rt(u)->state), seen[idx] && u->dep[DEP_WANTS].n +
+		u->dep[DEP_REQUIRES].n + u->dep[DEP_BINDS_TO].n ? " ..." : "");
+	if (seen[idx] || depth > 64)
 		return;
 	seen[idx] = 1;
 	static const enum dep_kind kinds[] = { DEP_REQUIRES, DEP_BINDS_TO, DEP_WANTS };
 	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
 		for (int j = 0; j < u->dep[kinds[k]].n; j++)
 			dep_tree(m, c, u->dep[kinds[k]].v[j], depth + 1, seen);
-	seen[idx] = 0;
 }
 
 
@@ -456,6 +457,43 @@ static int cmd_logs(struct manager *m, struct ctl_client *c, char **argv, int ar
 	return 0;
 }
 
+/* Commands that take a list of units and do not queue jobs. */
+static int unit_query_cmd(struct manager *m, struct ctl_client *c, const char *cmd,
+			  char **args, int n)
+{
+	int rc = 0;
+	if (!n) {
+		cprintf(c, 'e', "%s: need a unit name", cmd);
+		return 2;
+	}
+	for (int i = 0; i < n; i++) {
+		int idx = lookup(m, c, args[i]);
+		if (idx < 0) {
+			rc = 4;
+			continue;
+		}
+		struct unit_rt *rt = unit_rt(m->t.units[idx]);
+		if (!strcmp(cmd, "status")) {
+			cmd_status(m, c, idx);
+			if (rt->state != ST_ACTIVE && !rc)
+				rc = 3;
+		} else if (!strcmp(cmd, "is-active")) {
+			cprintf(c, 'o', "%s", unit_state_name(rt->state));
+			if (rt->state != ST_ACTIVE)
+				rc = 3;
+		} else if (!strcmp(cmd, "list-dependencies")) {
+			unsigned char *seen = xcalloc((size_t)m->t.n, 1);
+			dep_tree(m, c, idx, 0, seen);
+			free(seen);
+		} else if (set_enabled(m, c, idx, !strcmp(cmd, "enable"))) {
+			rc = 1;
+		}
+	}
+	if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable"))
+		manager_reload(m);
+	return rc;
+}
+
 static int run_command(struct manager *m, struct ctl_client *c, char **argv, int argc)
 {
 	const char *cmd = argv[0];
@@ -483,39 +521,8 @@ static int run_command(struct manager *m, struct ctl_client *c, char **argv, int
 		return rc || !c->wait.n ? rc : -1;
 	}
 	if (!strcmp(cmd, "status") || !strcmp(cmd, "is-active") || !strcmp(cmd, "enable") ||
-	    !strcmp(cmd, "disable") || !strcmp(cmd, "list-dependencies")) {
-		int rc = 0;
-		if (!n) {
-			cprintf(c, 'e', "%s: need a unit name", cmd);
-			return 2;
-		}
-		for (int i = 0; i < n; i++) {
-			int idx = lookup(m, c, args[i]);
-			if (idx < 0) {
-				rc = 4;
-				continue;
-			}
-			struct unit_rt *rt = unit_rt(m->t.units[idx]);
-			if (!strcmp(cmd, "status")) {
-				cmd_status(m, c, idx);
-				if (rt->state != ST_ACTIVE && !rc)
-					rc = 3;
-			} else if (!strcmp(cmd, "is-active")) {
-				cprintf(c, 'o', "%s", unit_state_name(rt->state));
-				if (rt->state != ST_ACTIVE)
-					rc = 3;
-			} else if (!strcmp(cmd, "list-dependencies")) {
-				unsigned char *seen = xcalloc((size_t)m->t.n, 1);
-				dep_tree(m, c, idx, 0, seen);
-				free(seen);
-			} else if (set_enabled(m, c, idx, !strcmp(cmd, "enable"))) {
-				rc = 1;
-			}
-		}
-		if (!strcmp(cmd, "enable") || !strcmp(cmd, "disable"))
-			manager_reload(m);
-		return rc;
-	}
+	    !strcmp(cmd, "disable") || !strcmp(cmd, "list-dependencies"))
+		return unit_query_cmd(m, c, cmd, args, n);
 	if (!strcmp(cmd, "list-units")) {
 		cmd_list_units(m, c, all);
 		return 0;
