@@ -291,8 +291,8 @@ static void cmd_analyze(struct manager *m, struct ctl_client *c)
 			ents[n++] = (struct analyze_ent){ i, rt->active_at - rt->activating_at };
 	}
 	qsort(ents, (size_t)n, sizeof(*ents), cmp_took);
-	cprintf(c, 'o', "Slowest units (activating -> active):");
-	for (int i = 0; i < n && i < 20; i++) {
+	cprintf(c, 'o', "Start times (activating -> active), slowest first:");
+	for (int i = 0; i < n; i++) {
 		fmt_duration(ents[i].took, d, sizeof(d));
 		cprintf(c, 'o', "  %10s %s", d, m->t.units[ents[i].idx]->name);
 	}

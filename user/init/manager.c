@@ -195,6 +195,10 @@ int manager_start(struct manager *m, int idx, char *err, size_t errlen)
 	for (int k = 0; k < x.n; k++) {
 		int v = x.order[k];
 		struct unit_rt *rt = RT(m, v);
+		if (rt->job == JOB_STOP && rt->state != ST_DEACTIVATING) {
+			queue_job(m, v, JOB_START); /* a start cancels a stop not yet begun */
+			continue;
+		}
 		if (rt->state == ST_ACTIVE || rt->state == ST_ACTIVATING || rt->job == JOB_START)
 			continue;
 		if (rt->state == ST_DEACTIVATING)

@@ -324,6 +324,12 @@ static pid_t fork_child(struct manager *m, int idx, struct child_args *a, char *
 	if (!stack)
 		stack = xmalloc(SPAWN_STACK);
 	pid_t pid = clone(child_entry, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
+	if (pid < 0 && (errno == ENOSYS || errno == EINVAL)) {
+		/* A kernel without shared-VM clone (early Aegis): plain fork. */
+		pid = fork();
+		if (pid == 0)
+			child(a);
+	}
 	if (pid < 0) {
 		snprintf(err, errlen, "clone: %s", strerror(errno));
 		close(ep[0]);
