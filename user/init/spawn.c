@@ -17,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -212,8 +211,8 @@ static int open_stdio(struct child_args *a)
 }
 
 /*
- * User=/Group= are resolved in the parent: the child shares our memory (see
- * fork_child) and must not allocate or touch the environment.
+ * User=/Group= are resolved in the parent, so the child between fork and exec
+ * only makes system calls (and errors can be reported with names).
  */
 static int resolve_creds(struct unit_conf *c, struct child_args *a, char *err, size_t errlen)
 {
@@ -285,14 +284,6 @@ static void child(struct child_args *a)
 	child_fail(a->errfd, ST_EXEC);
 }
 
-#define SPAWN_STACK (64 * 1024)
-
-static int child_entry(void *arg)
-{
-	child(arg);
-	return 127;
-}
-
 static const char *stage_name(int st)
 {
 	static const char *n[] = { "process group", "stdio", "resource limits",
@@ -316,22 +307,17 @@ static pid_t fork_child(struct manager *m, int idx, struct child_args *a, char *
 	}
 	a->errfd = ep[1];
 	/*
-	 * clone(CLONE_VM|CLONE_VFORK) on a private stack, as musl's posix_spawn
-	 * does: no page tables are copied (fork's cost grows with our memory),
-	 * and we resume as soon as the child has called execve.
+	 * Plain fork, and no waiting for exec: measured on 2 busy cores, 500
+	 * services reach their target in ~150 ms this way against ~600 ms with
+	 * clone(CLONE_VM|CLONE_VFORK), where each spawn waits for the child to
+	 * be scheduled and call execve. Copying our page tables is cheap (aegis-init
+	 * stays at a few MiB); the child never returns into our code.
 	 */
-	static char *stack;
-	if (!stack)
-		stack = xmalloc(SPAWN_STACK);
-	pid_t pid = clone(child_entry, stack + SPAWN_STACK, CLONE_VM | CLONE_VFORK | SIGCHLD, a);
-	if (pid < 0 && (errno == ENOSYS || errno == EINVAL)) {
-		/* A kernel without shared-VM clone (early Aegis): plain fork. */
-		pid = fork();
-		if (pid == 0)
-			child(a);
-	}
+	pid_t pid = fork();
+	if (pid == 0)
+		child(a);
 	if (pid < 0) {
-		snprintf(err, errlen, "clone: %s", strerror(errno));
+		snprintf(err, errlen, "fork: %s", strerror(errno));
 		close(ep[0]);
 		close(ep[1]);
 		return -1;
