@@ -200,18 +200,17 @@ static void cmd_status(struct manager *m, struct ctl_client *c, int idx)
 	struct unit_rt *rt = unit_rt(u);
 	char dur[64];
 	cprintf(c, 'o', "%s - %s", u->name, u->conf.description ? u->conf.description : "");
-	cprintf(c, 'o', "   Loaded: %s%s%s", u->bad ? "error" : "loaded",
-		u->path ? " (" : "", u->path ? u->path : "");
 	if (u->path)
-		c->outlen--, out_raw(c, ")\n", 2);
+		cprintf(c, 'o', "   Loaded: %s (%s)", u->bad ? "error" : "loaded", u->path);
+	else
+		cprintf(c, 'o', "   Loaded: %s", u->bad ? "not-found" : "loaded");
 	if (u->bad && u->bad_reason)
 		cprintf(c, 'o', "    Error: %s", u->bad_reason);
 	uint64_t since = rt->state == ST_ACTIVE ? rt->active_at
 			 : rt->state == ST_ACTIVATING ? rt->activating_at : rt->inactive_at;
 	fmt_duration(since ? m->now - since : 0, dur, sizeof(dur));
-	cprintf(c, 'o', "   Active: %s (%s)%s%s%s", unit_state_name(rt->state),
-		sub_state_name(rt->sub), since ? " for " : "", since ? dur : "",
-		rt->state == ST_FAILED ? "" : "");
+	cprintf(c, 'o', "   Active: %s (%s)%s%s", unit_state_name(rt->state),
+		sub_state_name(rt->sub), since ? " for " : "", since ? dur : "");
 	if (rt->state == ST_FAILED || rt->result != RES_SUCCESS)
 		cprintf(c, 'o', "   Result: %s", unit_result_name(rt->result));
 	if (u->conf.kind == UNIT_SERVICE) {
@@ -585,12 +584,6 @@ static void check_waits(struct manager *m, struct ctl_client *c)
 	}
 	strv_clear(&c->wait);
 	finish(c, rc);
-}
-
-void ctl_job_finished(struct manager *m, int idx)
-{
-	(void)m;
-	(void)idx; /* waits are re-checked after every dispatch in ctl_poll_fill */
 }
 
 static void client_read(struct manager *m, struct ctl_client *c)

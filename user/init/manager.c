@@ -246,8 +246,7 @@ int manager_stop(struct manager *m, int idx)
 static void finish_job(struct manager *m, int idx)
 {
 	struct unit_rt *rt = RT(m, idx);
-	rt->job = JOB_NONE;
-	ctl_job_finished(m, idx);
+	rt->job = JOB_NONE; /* waiting aegisctl clients see it in ctl_poll_fill */
 	m->dirty = 1;
 }
 

@@ -128,76 +128,103 @@ struct manager {
 	int verbose;
 };
 
-/* manager.c: loading and job dispatch */
+/*
+ * All functions run on the main loop (single thread); none blocks except
+ * where noted. Unit arguments are indices into m->t.
+ */
+
+/* manager.c: loading, jobs and dispatch */
+/* Logs to the log store (and stderr when verbose, as PID 1, or prio <= 4). */
 void manager_log(struct manager *m, const char *unit, int prio, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Loads m->units_dir into m->t (blocking file reads). */
 int manager_load(struct manager *m);
+/* daemon-reload: re-reads the files, keeps runtime state by unit name. */
 int manager_reload(struct manager *m);
-/* Queues a start (or stop) transaction for a unit. Returns 0 or -errno. */
+/* Queues start jobs for the unit's transaction. Returns 0 or -errno. */
 int manager_start(struct manager *m, int idx, char *err, size_t errlen);
+/* Queues stop jobs for the unit and everything that needs it. */
 int manager_stop(struct manager *m, int idx);
+/* Starts every job whose ordering allows it; loops until nothing changes. */
 void manager_dispatch(struct manager *m);
-/* A unit reached a final state of its job: propagate and wake waiters. */
-void manager_job_done(struct manager *m, int idx);
+/* The unit whose main or control process is pid, or -1. */
 int manager_unit_by_pid(struct manager *m, pid_t pid);
 struct unit *manager_unit(struct manager *m, int idx);
 const char *unit_state_name(enum unit_state s);
 const char *sub_state_name(enum sub_state s);
 const char *unit_result_name(enum unit_result r);
+/* Runtime state of a unit, allocated on first use. */
 struct unit_rt *unit_rt(struct unit *u);
-
-/* svc.c: the service state machine */
-void svc_start(struct manager *m, int idx);
-void svc_stop(struct manager *m, int idx);
-int svc_reload(struct manager *m, int idx);
-void svc_sigchld(struct manager *m, int idx, pid_t pid, int status);
-void svc_timer(struct manager *m, int idx);
-void svc_ready(struct manager *m, int idx);
-void svc_watchdog_ping(struct manager *m, int idx);
-void svc_set_main_pid(struct manager *m, int idx, pid_t pid);
-void svc_check_empty(struct manager *m, int idx);
-void svc_watchdog_expired(struct manager *m, int idx);
+/* The only way states change: records times, finishes jobs, propagates. */
 void unit_set_state(struct manager *m, int idx, enum unit_state st, enum sub_state sub);
 
-/* spawn.c */
+/* svc.c: the service state machine; events in, state changes out */
+void svc_start(struct manager *m, int idx);
+void svc_stop(struct manager *m, int idx);
+/* Runs ExecReload=; -EAGAIN if not active, -EOPNOTSUPP without ExecReload=. */
+int svc_reload(struct manager *m, int idx);
+/* A main or control process of the unit exited (pid -1: control spawn failed). */
+void svc_sigchld(struct manager *m, int idx, pid_t pid, int status);
+/* rt->timer_at passed. */
+void svc_timer(struct manager *m, int idx);
+/* READY=1 or the notification fd fired. */
+void svc_ready(struct manager *m, int idx);
+void svc_watchdog_ping(struct manager *m, int idx);
+void svc_watchdog_expired(struct manager *m, int idx);
+/* MAINPID= from the service (ignored unless pid exists). */
+void svc_set_main_pid(struct manager *m, int idx, pid_t pid);
+/* In a stop state with no processes left: finish the stop. */
+void svc_check_empty(struct manager *m, int idx);
+/* The main process got past execve() (Type=exec becomes active). */
+void svc_exec_done(struct manager *m, int idx, pid_t pid);
+
+/* spawn.c: fork a service process; returns its pid, or -1 with err set */
 pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, char *err,
 		size_t errlen);
-
+/* m->pexec[k] is readable: exec succeeded (EOF) or failed (message). */
 void spawn_exec_result(struct manager *m, int k);
-void svc_exec_done(struct manager *m, int idx, pid_t pid);
 
 /* proc.c: process tracking */
 /* Any process of the unit left? Escapees found get `sig` (0: just look). */
 int proc_group_alive(struct manager *m, struct unit_rt *rt, int sig);
+/* Signals the unit's processes as its KillMode says (main_only: main pid only). */
 void proc_kill_unit(struct manager *m, struct unit *u, int sig, int main_only);
+/* Reaps every exited child, known or adopted. */
 void proc_reap(struct manager *m);
+/* Type=forking without PIDFile=: the daemon the start command left behind. */
 pid_t proc_guess_main(struct manager *m, struct unit_rt *rt);
 
-/* notify.c */
+/* notify.c: sd_notify socket and notification fds */
 int notify_open(struct manager *m);
 void notify_read(struct manager *m);
 void notify_ready_pipe(struct manager *m, int idx);
 
-/* log.c */
+/* log.c: the log store and the sources feeding it */
 int log_open(struct manager *m);
+/* Appends one record (one write(2)); also feeds `status` and `logs -f`. */
 void log_record(struct manager *m, const char *unit, int prio, const char *msg, size_t len);
 void log_pipe_read(struct manager *m, int idx, int which);
 void log_syslog_read(struct manager *m);
 void log_kmsg_read(struct manager *m);
 void log_sync(struct manager *m);
+/* Opens the syslog socket and /dev/kmsg (when present). */
 int log_open_sources(struct manager *m);
 
-/* ctl.c */
+/* ctl.c: control socket server */
 int ctl_open(struct manager *m);
 void ctl_accept(struct manager *m);
+/* Flushes replies, answers finished waits, and lists client fds to poll. */
 int ctl_poll_fill(struct manager *m, struct pollfd *pfd, int max);
 void ctl_poll_handle(struct manager *m, struct pollfd *pfd, int n);
-void ctl_job_finished(struct manager *m, int idx);
+/* Sends a new log record to `logs -f` clients. */
 void ctl_log_line(struct manager *m, const char *unit, const char *line);
+/* Shutdown: final replies, then close every client. */
 void ctl_close_all(struct manager *m);
 
 /* shutdown.c */
+/* Starts (or escalates) shutdown: stop jobs for every unit. */
 void shutdown_begin(struct manager *m, enum shutdown_action a);
+/* Called every loop iteration; ends the process or the machine when done. */
 void shutdown_step(struct manager *m);
 
 #endif

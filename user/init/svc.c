@@ -288,10 +288,8 @@ void svc_stop(struct manager *m, int idx)
 		rt->timer_at = 0;
 		unit_set_state(m, idx, rt->state == ST_FAILED ? ST_FAILED : ST_INACTIVE,
 			       rt->state == ST_FAILED ? SUB_FAILED : SUB_DEAD);
-		if (rt->job == JOB_STOP) {
+		if (rt->job == JOB_STOP)
 			rt->job = JOB_NONE;
-			ctl_job_finished(m, idx);
-		}
 		return;
 	}
 	if (rt->state == ST_ACTIVE && u->conf.exec_stop.n) {
