@@ -646,11 +646,37 @@ EOT
 	finish e2e.kmsg_merge_and_dev_log "$r" $ok "$why"
 }
 
+case_backoff_reset() {
+	local r; r=$(mkroot boreset)
+	unit "$r" default.target <<EOT
+[Unit]
+Wants=flappy.service
+EOT
+	# Runs 1-3 crash at once (delays 100, 200, 400 ms); run 4 stays up 1.5 s,
+	# longer than RestartResetSec, so the next delay is back to 100 ms.
+	unit "$r" flappy.service <<EOT
+[Service]
+ExecStart=/bin/sh -c 'n=\$(cat $r/count 2>/dev/null || echo 0); n=\$((n+1)); echo \$n > $r/count; [ \$n = 4 ] && sleep 1.5; exit 1'
+Restart=on-failure
+RestartSec=100ms
+RestartMaxDelaySec=3s
+RestartResetSec=1s
+StartLimitBurst=0
+EOT
+	start_init "$r"
+	local ok=1 why="" L="$r/var/log/aegis/current"
+	wait_for 15 grep -q "restarting in .* (restart 5)" "$L" || { ok=0; why="no 5th restart"; }
+	local delays; delays=$(grep -o "restarting in [0-9]* ms" "$L" | awk '{print $3}' | head -5 | tr '\n' ' ')
+	[ "$delays" = "100 200 400 100 200 " ] || { ok=0; why="delays: $delays (want 100 200 400 100 200)"; }
+	finish e2e.backoff_resets_after_healthy_run "$r" $ok "$why"
+}
+
 run_e2e() {
 	case_order_and_parallel
 	case_stop_reverse_order
 	case_crash_restart
 	case_backoff
+	case_backoff_reset
 	case_sigterm_ignored
 	case_double_fork
 	case_notify
