@@ -551,10 +551,12 @@ Environment=BAR=bar "SP=a b"
 WorkingDirectory=/work
 LimitNOFILE=123:456
 ExecStart=/bin/sh -c 'echo "env \$FOO \$BAR [\$SP] [\$QUOTED] cwd \$(pwd) nofile \$(ulimit -n) arg \${BAR}"'
+ExecStartPost=/bin/echo unit %n name %N 100%%
 EOT
 	start_init "$r"
 	local ok=1 why=""
 	wait_for 10 active "$r" e.service || { ok=0; why="not active"; }
+	logs_have "$r" e.service "unit e.service name e 100%" || { ok=0; why="specifiers"; }
 	logs_have "$r" e.service "env from-file bar \[a b\] \[q v\] cwd $r/work nofile 123 arg bar" || { ok=0; why="got: $(ctl "$r" logs e.service | tail -1)"; }
 	finish e2e.exec_environment_cwd_limits "$r" $ok "$why"
 }

@@ -116,15 +116,32 @@ static int build_env(struct manager *m, struct unit *u, int is_main, struct strv
 	return 0;
 }
 
-/* ${VAR} and $VAR inside arguments; unknown variables expand to "". */
-static char *expand(const char *arg, const struct strv *env)
+/* Unit specifiers: %n full name, %N and %p name without suffix, %% a '%'. */
+static const char *specifier(char ch, const char *unit, char *buf, size_t len)
+{
+	switch (ch) {
+	case 'n': return unit;
+	case 'N':
+	case 'p':
+		snprintf(buf, len, "%.*s", (int)(strrchr(unit, '.') - unit), unit);
+		return buf;
+	case '%': return "%";
+	default: return NULL;
+	}
+}
+
+/* ${VAR} and $VAR inside arguments (unknown ones expand to ""), and specifiers. */
+static char *expand(const char *arg, const struct strv *env, const char *unit)
 {
 	size_t cap = strlen(arg) + 1, n = 0;
 	char *out = xmalloc(cap);
+	char spec[UNIT_NAME_MAX + 1];
 	for (const char *s = arg; *s;) {
 		const char *val = NULL;
 		size_t skip = 0;
-		if (s[0] == '$' && s[1] == '{') {
+		if (s[0] == '%' && s[1] && (val = specifier(s[1], unit, spec, sizeof(spec)))) {
+			skip = 2;
+		} else if (s[0] == '$' && s[1] == '{') {
 			const char *end = strchr(s + 2, '}');
 			if (end) {
 				val = env_get(env, s + 2, (size_t)(end - s - 2));
@@ -375,7 +392,7 @@ pid_t spawn_cmd(struct manager *m, int idx, const char *cmdline, int is_main, ch
 		goto out_cmd;
 	}
 	for (int i = 0; i < cmd.argc; i++) {
-		char *e = expand(cmd.argv[i], &env);
+		char *e = expand(cmd.argv[i], &env, u->name);
 		free(cmd.argv[i]);
 		cmd.argv[i] = e;
 	}
