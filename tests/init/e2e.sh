@@ -7,6 +7,7 @@
 finish() {
 	local name=$1 r=$2 ok=$3 why=${4:-}
 	if ! stop_init "$r"; then ok=0; why="${why:+$why; }shutdown left processes or hung"; fi
+	if grep -q "AddressSanitizer\|runtime error" "$r/init.out"; then ok=0; why="${why:+$why; }sanitizer report"; fi
 	if [ "$ok" = 1 ]; then pass "$name"; else fail "$name" "$why"; log "--- $name init.out:"; sed 's/^/# /' "$r/init.out" | tail -40; fi
 }
 
@@ -85,6 +86,7 @@ EOT
 	stop_init "$r" || { ok=0; why="SIGTERM shutdown failed"; }
 	[ "$(tr '\n' ' ' < "$r/stops" 2>/dev/null)" = "c b a " ] || { ok=0; why="stop order: $(cat "$r/stops" 2>/dev/null)"; }
 	grep -q "shutdown complete" "$r/var/log/aegis/current" || { ok=0; why="log lost the end of shutdown"; }
+	grep -q "AddressSanitizer\|runtime error" "$r/init.out" && { ok=0; why="sanitizer report"; }
 	if [ $ok = 1 ]; then pass e2e.sigterm_stops_in_reverse_order; else fail e2e.sigterm_stops_in_reverse_order "$why"; fi
 }
 
@@ -530,6 +532,7 @@ EOT
 	wait "$up" 2>/dev/null
 	grep -q "shutdown complete" "$r/var/log/aegis/current" || { ok=0; why="no clean shutdown in log"; }
 	[ -z "$(leftovers "$r")" ] || { ok=0; why="processes left"; kill_leftovers "$r"; }
+	grep -q "AddressSanitizer\|runtime error" "$r/init.out" && { ok=0; why="sanitizer report"; }
 	if [ $ok = 1 ]; then pass e2e.pid1_in_pid_namespace; else fail e2e.pid1_in_pid_namespace "$why"; sed 's/^/# /' "$r/init.out" | tail -20; fi
 }
 

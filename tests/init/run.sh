@@ -16,9 +16,10 @@ H=$T/helper
 INIT_PIDS=()
 
 log() { echo "# $*"; }
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1 ${2:-}"; }
-skip() { echo "SKIP $1 ${2:-}"; }
+PREFIX=""   # "asan." while the scenarios run against the sanitizer build
+pass() { echo "PASS $PREFIX$1"; }
+fail() { echo "FAIL $PREFIX$1 ${2:-}"; }
+skip() { echo "SKIP $PREFIX$1 ${2:-}"; }
 
 leftovers() { # pids of processes whose environment has AEGIS_ROOT=$1
 	local f p
@@ -55,7 +56,7 @@ wait_for() {
 	done
 }
 
-mkroot() { mkdir -p "$WORK/$1/etc/aegis/units"; echo "$WORK/$1"; }
+mkroot() { mkdir -p "$WORK/$PREFIX$1/etc/aegis/units"; echo "$WORK/$PREFIX$1"; }
 unit() { cat > "$1/etc/aegis/units/$2"; } # unit ROOT NAME <<EOF
 ctl() { local r=$1; shift; timeout 30 "$CTL" --root "$r" "$@"; }
 
@@ -123,9 +124,27 @@ unit_tests() {
 	fi
 }
 
+# The same scenarios against aegis-init built with gcc and ASan/UBSan: any
+# sanitizer report in its output fails the case (see finish in e2e.sh).
+asan_e2e() {
+	local src="$REPO/user/init" out="$T/asan"
+	mkdir -p "$out"
+	if ! gcc -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+		-o "$out/aegis-init" "$src"/{main,manager,svc,spawn,proc,notify,log,ctl,shutdown,unit_parse,exec_line,table,txn,backoff,util}.c \
+		-lm 2>"$out/build.log"; then
+		fail asan.build "see $out/build.log"; return
+	fi
+	local saved=$INIT
+	INIT=$out/aegis-init PREFIX=asan.
+	export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
+	run_e2e
+	INIT=$saved PREFIX=""
+}
+
 . "$REPO/tests/init/e2e.sh"
 
 build
 unit_tests
 run_e2e
+asan_e2e
 exit 0

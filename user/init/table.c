@@ -234,11 +234,11 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 	for (int i = 0; i < files.n; i++) {
 		char key[UNIT_NAME_MAX + 16];
 		snprintf(key, sizeof(key), "%s.d", files.v[i]);
-		int drop = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
-				   sizeof(char *), cmp_str) != NULL;
+		int drop = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+						sizeof(char *), cmp_str) != NULL;
 		snprintf(key, sizeof(key), "%s.wants", files.v[i]);
-		int wants = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
-				    sizeof(char *), cmp_str) != NULL;
+		int wants = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+						 sizeof(char *), cmp_str) != NULL;
 		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
 	}
 	closedir(dp);
