@@ -676,6 +676,35 @@ EOT
 	finish e2e.backoff_resets_after_healthy_run "$r" $ok "$why"
 }
 
+case_socket_fuzz() {
+	local r; r=$(mkroot sockfuzz)
+	unit "$r" default.target <<EOT
+[Unit]
+Wants=victim.service
+EOT
+	unit "$r" victim.service <<EOT
+[Service]
+ExecStart=$H hup
+EOT
+	unit "$r" fuzz.service <<EOT
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+TimeoutStartSec=90s
+ExecStart=$T/sockfuzz 3000 $RANDOM
+EOT
+	start_init "$r"
+	local ok=1 why=""
+	wait_for 10 active "$r" victim.service || { ok=0; why="victim not active"; }
+	local p; p=$(mainpid "$r" victim.service)
+	ctl "$r" start fuzz.service >/dev/null 2>&1
+	wait_for 60 logs_have "$r" fuzz.service "sockfuzz done" || { ok=0; why="fuzzer did not finish"; }
+	kill -0 "$IPID" 2>/dev/null || { ok=0; why="aegis-init died"; }
+	[ "$(mainpid "$r" victim.service)" = "$p" ] || { ok=0; why="victim was disturbed"; }
+	active "$r" victim.service || { ok=0; why="victim not active after fuzzing"; }
+	finish e2e.socket_fuzz "$r" $ok "$why"
+}
+
 run_e2e() {
 	case_order_and_parallel
 	case_stop_reverse_order
@@ -696,6 +725,7 @@ run_e2e() {
 	case_user_group
 	case_relations
 	case_kmsg_and_dev_log
+	case_socket_fuzz
 	case_builtin_units
 	case_pid1_unshare
 }

@@ -104,6 +104,7 @@ build() {
 		pass init.build
 	fi
 	gcc -O1 -Wall -o "$H" "$REPO/tests/init/helper.c" || { fail init.helper_build; exit 1; }
+	gcc -O1 -Wall -o "$T/sockfuzz" "$REPO/tests/init/sockfuzz.c" || { fail init.sockfuzz_build; exit 1; }
 }
 
 unit_tests() {

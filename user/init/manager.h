@@ -189,6 +189,11 @@ void spawn_exec_result(struct manager *m, int k);
 int proc_group_alive(struct manager *m, struct unit_rt *rt, int sig);
 /* Signals the unit's processes as its KillMode says (main_only: main pid only). */
 void proc_kill_unit(struct manager *m, struct unit *u, int sig, int main_only);
+/*
+ * Is pid a process of this unit (its group or its tag)? Guards MAINPID= and
+ * PIDFile=, so a service cannot make us signal a process that is not its own.
+ */
+int proc_belongs(struct unit_rt *rt, pid_t pid);
 /* Reaps every exited child, known or adopted. */
 void proc_reap(struct manager *m);
 /* Type=forking without PIDFile=: the daemon the start command left behind. */

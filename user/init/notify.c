@@ -74,7 +74,8 @@ static void handle_assignment(struct manager *m, int idx, const char *kv)
 		free(rt->status_text);
 		rt->status_text = xstrndup(kv + 7, strnlen(kv + 7, 256));
 	} else if (!strncmp(kv, "MAINPID=", 8)) {
-		svc_set_main_pid(m, idx, (pid_t)atoi(kv + 8));
+		long v = strtol(kv + 8, NULL, 10);
+		svc_set_main_pid(m, idx, v > 0 && v < 1 << 30 ? (pid_t)v : 0);
 	}
 	/* STOPPING=1, RELOADING=1, ERRNO= and others are accepted and ignored. */
 }

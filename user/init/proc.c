@@ -217,6 +217,17 @@ void proc_kill_unit(struct manager *m, struct unit *u, int sig, int main_only)
 	}
 }
 
+int proc_belongs(struct unit_rt *rt, pid_t pid)
+{
+	char tag[96];
+	if (pid <= 1 || pid == getpid() || kill(pid, 0) < 0)
+		return 0;
+	if (rt->pgid > 0 && getpgid(pid) == rt->pgid)
+		return 1;
+	size_t tlen = (size_t)snprintf(tag, sizeof(tag), "AEGIS_INVOCATION=%s", rt->invocation);
+	return rt->invocation[0] && has_tag(pid, tag, tlen);
+}
+
 pid_t proc_guess_main(struct manager *m, struct unit_rt *rt)
 {
 	(void)m;

@@ -395,8 +395,12 @@ static void forking_parent_done(struct manager *m, int idx)
 		char *path = xasprintf("%s%s", m->root, u->conf.pid_file);
 		FILE *f = fopen(path, "re");
 		long v;
-		if (f && fscanf(f, "%ld", &v) == 1 && v > 1 && kill((pid_t)v, 0) == 0)
+		if (f && fscanf(f, "%ld", &v) == 1 && v > 1 && v < 1 << 30 &&
+		    proc_belongs(rt, (pid_t)v))
 			pid = (pid_t)v;
+		else
+			manager_log(m, u->name, 4, "PIDFile=%s: no process of this unit in it",
+				    u->conf.pid_file);
 		if (f)
 			fclose(f);
 		free(path);
@@ -571,6 +575,9 @@ void svc_watchdog_expired(struct manager *m, int idx)
 void svc_set_main_pid(struct manager *m, int idx, pid_t pid)
 {
 	struct unit_rt *rt = unit_rt(m->t.units[idx]);
-	if (pid > 1 && kill(pid, 0) == 0)
+	if (proc_belongs(rt, pid))
 		rt->main_pid = pid;
+	else
+		manager_log(m, m->t.units[idx]->name, 4, "MAINPID=%d ignored: not a process of this unit",
+			    (int)pid);
 }
