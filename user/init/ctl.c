@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #define OUT_LIMIT (32u << 20)
+#define CTL_MAX_CLIENTS 200 /* main.c polls up to 256 client fds */
 
 struct ctl_client {
 	struct ctl_client *next;
@@ -102,10 +103,18 @@ static void finish(struct ctl_client *c, int code)
 
 void ctl_accept(struct manager *m)
 {
+	int count = 0;
+	for (struct ctl_client *c = m->clients; c; c = c->next)
+		count++;
 	for (;;) {
 		int fd = accept4(m->ctl_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 		if (fd < 0)
 			return;
+		if (count >= CTL_MAX_CLIENTS) { /* more than the loop polls: refuse */
+			close(fd);
+			continue;
+		}
+		count++;
 		struct ctl_client *c = xcalloc(1, sizeof(*c));
 		c->fd = fd;
 		c->next = m->clients;

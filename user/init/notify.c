@@ -82,7 +82,8 @@ static void handle_assignment(struct manager *m, int idx, const char *kv)
 
 void notify_read(struct manager *m)
 {
-	for (;;) {
+	/* Bounded per loop iteration: a flooding service cannot starve the rest. */
+	for (int rounds = 0; rounds < 64; rounds++) {
 		char buf[4097];
 		char cbuf[CMSG_SPACE(sizeof(struct ucred))];
 		struct iovec iov = { buf, sizeof(buf) - 1 };
