@@ -207,7 +207,12 @@ case_notify() {
 	local r; r=$(mkroot notify)
 	unit "$r" default.target <<EOT
 [Unit]
-Wants=n.service after-n.service s6.service
+Wants=n.service after-n.service s6.service mp.service
+EOT
+	unit "$r" mp.service <<EOT
+[Service]
+Type=notify
+ExecStart=$H mainpid $r/mp.pid
 EOT
 	unit "$r" n.service <<EOT
 [Service]
@@ -237,6 +242,9 @@ EOT
 	wait_for 10 active "$r" after-n.service || { ok=0; why="dependent never started"; }
 	status_has "$r" n.service 'Status: "all-good"' || { ok=0; why="STATUS= not shown"; }
 	wait_for 5 active "$r" s6.service || { ok=0; why="s6 notification-fd readiness failed"; }
+	sleep 0.5 # the process that sent MAINPID= has exited by now
+	active "$r" mp.service && [ -s "$r/mp.pid" ] && [ "$(mainpid "$r" mp.service)" = "$(cat "$r/mp.pid")" ] ||
+		{ ok=0; why="MAINPID= not followed: $(mainpid "$r" mp.service) vs $(cat "$r/mp.pid" 2>/dev/null)"; }
 	finish e2e.notify_readiness "$r" $ok "$why"
 }
 

@@ -9,6 +9,8 @@
  *   helper stamp FILE                 append the CLOCK_REALTIME ns to FILE, wait
  *   helper spam N                     print N numbered lines and exit 0
  *   helper hup                        print "reloaded" on every SIGHUP
+ *   helper mainpid FILE               fork a child that writes its pid to FILE and
+ *                                     waits; send MAINPID=<child> READY=1; exit 0
  * "wait" means pause() forever; the tests stop it through aegis-init.
  */
 #define _GNU_SOURCE
@@ -115,6 +117,22 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "spam") && argc >= 3) {
 		for (int i = 0; i < atoi(argv[2]); i++)
 			printf("spam line %d\n", i);
+		return 0;
+	}
+	if (!strcmp(mode, "mainpid") && argc >= 3) {
+		pid_t c = fork();
+		if (c == 0) {
+			FILE *f = fopen(argv[2], "w");
+			if (f) {
+				fprintf(f, "%d\n", (int)getpid());
+				fclose(f);
+			}
+			hang();
+		}
+		char msg[64];
+		snprintf(msg, sizeof(msg), "MAINPID=%d\nREADY=1", (int)c);
+		notify(msg);
+		sleep_ms(200);
 		return 0;
 	}
 	if (!strcmp(mode, "hup")) {
