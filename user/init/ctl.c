@@ -538,7 +538,10 @@ static int run_command(struct manager *m, struct ctl_client *c, char **argv, int
 	if (!strcmp(cmd, "logs"))
 		return cmd_logs(m, c, argv + 1, argc - 1);
 	if (!strcmp(cmd, "daemon-reload")) {
-		manager_reload(m);
+		if (manager_reload(m) == -EBUSY) {
+			cprintf(c, 'e', "shutting down; daemon-reload refused");
+			return 1;
+		}
 		return 0;
 	}
 	if (!strcmp(cmd, "analyze")) {

@@ -118,6 +118,10 @@ int manager_load(struct manager *m)
  */
 int manager_reload(struct manager *m)
 {
+	if (m->shutdown) { /* shutdown.c holds per-index state: keep the table */
+		manager_log(m, NULL, 4, "daemon-reload refused during shutdown");
+		return -EBUSY;
+	}
 	struct unit_table old = m->t;
 	table_init(&m->t);
 	struct unit_diag d = { .fn = load_diag, .ctx = m };
