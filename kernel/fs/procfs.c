@@ -321,6 +321,8 @@ static struct dentry *fd_get_link(struct dentry *d)
 	return t;
 }
 
+static const struct inode_operations fd_link_iops_dir_stale = { .revalidate = fd_alive };
+
 static const struct inode_operations fd_link_iops = {
 	.readlink = fd_readlink, .revalidate = fd_alive, .get_link = fd_get_link,
 };
@@ -389,6 +391,79 @@ static int fd_iterate(struct file *f, int (*emit)(void *, const char *, uint64_t
 
 static const struct inode_operations fd_dir_iops = { .lookup = fd_lookup };
 
+/* ---- /proc/<pid>/task: one directory per thread ---- */
+
+/* Copies up to max thread ids of pid; returns how many. */
+static int thread_ids(int pid, int *tids, int max)
+{
+	struct process *p = proc_find(pid);
+	struct list_head *pos;
+	int n = 0;
+
+	if (!p)
+		return 0;
+	spin_lock(&p->lock);
+	list_for_each(pos, &p->threads) {
+		if (n == max)
+			break;
+		tids[n++] = container_of(pos, struct task, user.thread_node)->tid;
+	}
+	spin_unlock(&p->lock);
+	proc_put(p);
+	return n;
+}
+
+static struct dentry *task_lookup(struct inode *dir, struct dentry *parent, const char *name)
+{
+	int tid, tids[64], n = thread_ids((int)dir->rdev, tids, 64);
+	bool found = false;
+
+	if (!parse_num(name, &tid))
+		return ERR_PTR(-ENOENT);
+	for (int k = 0; k < n; k++)
+		found |= tids[k] == tid;
+	if (!found)
+		return ERR_PTR(-ENOENT);
+	struct inode *i = proc_inode(dir->sb, S_IFDIR | 0555, (int)dir->rdev);
+	if (i) {
+		i->fop = &tmpfs_dir_fops;
+		i->iop = &fd_link_iops_dir_stale;
+	}
+	struct dentry *d = proc_add(parent, name, i);
+	if (!d)
+		return ERR_PTR(-ENOMEM);
+	/* A thread's files show its process's figures (good enough for ps -T). */
+	add_gen(d, "stat", gen_stat, (int)dir->rdev, 0444);
+	add_gen(d, "status", gen_status, (int)dir->rdev, 0444);
+	add_gen(d, "comm", gen_comm, (int)dir->rdev, 0644);
+	dget(d);
+	return d;
+}
+
+static int task_iterate(struct file *f, int (*emit)(void *, const char *, uint64_t, unsigned, uint64_t),
+			void *ctx)
+{
+	int tids[64], n = thread_ids((int)f->inode->rdev, tids, 64);
+	char name[16];
+
+	if (f->pos < 1 && emit(ctx, ".", f->inode->ino, DT_DIR, 1))
+		return 0;
+	if (f->pos < 2 && emit(ctx, "..", f->inode->ino, DT_DIR, 2))
+		return 0;
+	for (int k = 0; k < n; k++) {
+		if ((uint64_t)tids[k] + 3 <= f->pos)
+			continue;
+		snprintf(name, sizeof(name), "%d", tids[k]);
+		if (emit(ctx, name, 0x20000 + tids[k], DT_DIR, (uint64_t)tids[k] + 3))
+			break;
+	}
+	return 0;
+}
+
+static const struct inode_operations task_dir_iops = {
+	.lookup = task_lookup, .iterate = task_iterate,
+};
+
 static bool pid_alive(struct dentry *d)
 {
 	struct process *p = proc_find((int)d->inode->rdev);
@@ -440,6 +515,12 @@ static struct dentry *make_pid_dir(struct dentry *root, const char *name, int pi
 		fdi->fop = &tmpfs_dir_fops;
 	}
 	proc_add(d, "fd", fdi);
+	struct inode *ti = proc_inode(root->sb, S_IFDIR | 0555, pid);
+	if (ti) {
+		ti->iop = &task_dir_iops;
+		ti->fop = &tmpfs_dir_fops;
+	}
+	proc_add(d, "task", ti);
 	i->fop = &tmpfs_dir_fops;
 	i->iop = &pid_dir_iops;
 	dget(d);
