@@ -518,3 +518,22 @@ KTEST(vfs_fd_table_limits)
 	t->proc = saved;
 	files_put(fake.files);
 }
+
+KTEST(vfs_flock_conflicts)
+{
+	struct file *a = do_open(AT_FDCWD, "/tmp/lockme", O_RDWR | O_CREAT, 0644);
+	struct file *b = do_open(AT_FDCWD, "/tmp/lockme", O_RDWR, 0);
+	KT_ASSERT(!IS_ERR(a) && !IS_ERR(b));
+	if (IS_ERR(a) || IS_ERR(b))
+		return;
+	KT_ASSERT_EQ(do_flock(a, LOCK_EX), 0);
+	KT_ASSERT_EQ(do_flock(b, LOCK_SH | LOCK_NB), -EAGAIN);
+	KT_ASSERT_EQ(do_flock(a, LOCK_SH), 0);		/* downgrade */
+	KT_ASSERT_EQ(do_flock(b, LOCK_SH | LOCK_NB), 0);
+	KT_ASSERT_EQ(do_flock(b, LOCK_EX | LOCK_NB), -EAGAIN);
+	file_put(a);					/* close releases */
+	KT_ASSERT_EQ(do_flock(b, LOCK_EX | LOCK_NB), 0);
+	KT_ASSERT_EQ(do_flock(b, 0), -EINVAL);
+	file_put(b);
+	do_unlink(AT_FDCWD, "/tmp/lockme", false);
+}

@@ -174,13 +174,26 @@ static ssize_t tmpfs_write(struct file *f, struct io_buf *b, uint64_t *pos)
 	size_t done = 0;
 	ssize_t err = 0;
 
+	size_t len = b->len;
+	struct task *t = current_task();
+	uint64_t lim = t && t->proc ? t->proc->rlim[RLIMIT_FSIZE].cur : RLIM_INFINITY;
+
 	mutex_lock(&i->lock);
 	uint64_t p = (f->flags & O_APPEND) ? i->size : *pos;
-	if (b->len && p + b->len > TMPFS_MAX_SIZE)
+	if (lim != RLIM_INFINITY && len) {
+		/* RLIMIT_FSIZE: write up to the limit; at it, SIGXFSZ and EFBIG. */
+		if (p >= lim) {
+			mutex_unlock(&i->lock);
+			signal_send_task(t, SIGXFSZ, NULL);
+			return -EFBIG;
+		}
+		len = MIN(len, lim - p);
+	}
+	if (len && p + len > TMPFS_MAX_SIZE)
 		err = -EFBIG;
-	while (!err && done < b->len) {
+	while (!err && done < len) {
 		size_t in = p % PAGE_SIZE;
-		size_t n = MIN(PAGE_SIZE - in, b->len - done);
+		size_t n = MIN(PAGE_SIZE - in, len - done);
 		paddr_t pa;
 		if ((err = tmpfs_getpage(i, p / PAGE_SIZE, true, &pa)))
 			break;
