@@ -211,7 +211,8 @@ struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 			goto out;
 		}
 	}
-	struct file *f = file_alloc(d, i, flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC));
+	/* O_NOCTTY stays visible to the driver's open (TTYs), then goes, as on Linux. */
+	struct file *f = file_alloc(d, i, flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC));
 	dput(d);
 	mutex_unlock(&vfs_ns_lock);
 	if (base)
@@ -223,6 +224,7 @@ struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 		file_put(f);
 		return ERR_PTR(err);
 	}
+	f->flags &= ~O_NOCTTY;
 	return f;
 out_parent:
 	dput(nd.parent);
