@@ -13,6 +13,7 @@
 #include <aegis/proc.h>
 #include <aegis/sched.h>
 #include <aegis/time.h>
+#include <aegis/vfs.h>
 
 void crashtest_maybe(void);
 void fpu_init(void);
@@ -28,6 +29,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 	sched_init();
 	sched_start();
 	syscall_init();
+	vfs_init();
 	(void)entry_tsc;
 	pr_info("Aegis ready (%llu us since kernel entry)\n",
 		(unsigned long long)time_ns() / 1000);

@@ -1,0 +1,33 @@
+#!/bin/sh
+# aegis-wasm benchmarks: the CoreMark-like tests/wasm/bench/cmark.c run
+# natively, under aegis-wasm and under Node.js (V8's JIT, as a reference),
+# plus load/instantiate time and memory per instance.  Run from the repo
+# root; BUILD defaults to ./build.  ITER sets the iteration count.
+set -eu
+ROOT=$(pwd)
+BUILD=${BUILD:-$ROOT/build}
+ITER=${ITER:-3000}
+B=$BUILD/tests/wasm/bench
+T=$ROOT/tests/wasm
+CC_MUSL=musl-gcc
+command -v musl-gcc >/dev/null 2>&1 || CC_MUSL=cc
+mkdir -p "$B"
+make -s -C user/wasm O="$BUILD" CC="$CC_MUSL" -j2
+rt=$(clang --target=wasm32-wasi -print-libgcc-file-name)
+clang --target=wasm32-wasi -O2 -c "$T/bench/cmark.c" -o "$B/cmark.o"
+wasm-ld-14 "$B/cmark.o" -o "$B/cmark.wasm" -L/usr/lib/wasm32-wasi \
+	/usr/lib/wasm32-wasi/crt1-command.o -lc "$rt"
+$CC_MUSL -O2 -static -o "$B/cmark.native" "$T/bench/cmark.c"
+$CC_MUSL -O2 -static -I user/wasm/include -o "$B/instantiate" "$T/bench/instantiate.c" \
+	"$BUILD/user/wasm/libaegiswasm.a" -lm
+
+rate() { sed -n 's/.*iterations\/s \([0-9.]*\).*/\1/p'; }
+native=$("$B/cmark.native" $((ITER * 20)) | tee /dev/stderr | rate)
+aegis=$("$BUILD/user/aegis-wasm" run "$B/cmark.wasm" "$ITER" | tee /dev/stderr | rate)
+echo "native:     $native iterations/s"
+echo "aegis-wasm: $aegis iterations/s ($(echo "$aegis $native" | awk '{printf "1/%.1f", $2 / $1}') of native)"
+if command -v node >/dev/null 2>&1; then
+	node=$(node --no-warnings "$T/node-wasi.js" "$B/cmark.wasm" $((ITER * 10)) | tee /dev/stderr | rate)
+	echo "node:       $node iterations/s ($(echo "$node $native" | awk '{printf "%.2f", $1 / $2}') x native)"
+fi
+"$B/instantiate" "$B/cmark.wasm" 200

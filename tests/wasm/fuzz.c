@@ -1,0 +1,421 @@
+/*
+ * Bad-input driver for libaegiswasm, built with ASan and UBSan (fuzz.mk).
+ *   fuzz special              hand-made hostile modules (deep nesting, huge
+ *                             sizes and counts, runaway recursion and loops)
+ *   fuzz truncate SEEDS       every prefix of a sample of seed modules
+ *   fuzz mutate SEEDS N SEED  N mutated modules (bit flips, byte stores,
+ *                             cuts, splices); valid results are instantiated
+ *                             and every export is called under a fuel limit
+ * A crash, sanitizer report, hang or leak fails the run; rejecting a module
+ * or trapping is the expected outcome.  Prints PASS/FAIL lines.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "aegis/wasm.h"
+
+struct buf {
+	uint8_t *p;
+	size_t n, cap;
+};
+
+static void put(struct buf *b, const void *d, size_t n)
+{
+	if (n == 0)
+		return;
+	if (b->n + n > b->cap) {
+		b->cap = (b->n + n) * 2 + 64;
+		b->p = realloc(b->p, b->cap);
+		if (!b->p)
+			abort();
+	}
+	memcpy(b->p + b->n, d, n);
+	b->n += n;
+}
+
+static void byte(struct buf *b, uint8_t v) { put(b, &v, 1); }
+
+static void uleb(struct buf *b, uint64_t v)
+{
+	do {
+		uint8_t c = v & 0x7f;
+		v >>= 7;
+		byte(b, c | (v ? 0x80 : 0));
+	} while (v);
+}
+
+static void section(struct buf *m, uint8_t id, const struct buf *body)
+{
+	byte(m, id);
+	uleb(m, body->n);
+	put(m, body->p, body->n);
+}
+
+static void header(struct buf *m)
+{
+	put(m, "\0asm\1\0\0\0", 8);
+}
+
+/* A module with one function of type [] -> [i32] (or [] -> []) and body. */
+static struct buf one_func(const struct buf *body, int result, const char *export)
+{
+	struct buf m = { 0 }, s = { 0 }, code = { 0 };
+
+	header(&m);
+	put(&s, "\x01\x60\x00", 3);
+	byte(&s, result ? 1 : 0);
+	if (result)
+		byte(&s, 0x7f);
+	section(&m, 1, &s);
+	s.n = 0;
+	put(&s, "\x01\x00", 2);
+	section(&m, 3, &s);
+	s.n = 0;
+	put(&s, "\x01\x00\x01", 3); /* one memory, min 1 page */
+	section(&m, 5, &s);
+	if (export) {
+		s.n = 0;
+		byte(&s, 1);
+		uleb(&s, strlen(export));
+		put(&s, export, strlen(export));
+		put(&s, "\x00\x00", 2);
+		section(&m, 7, &s);
+	}
+	s.n = 0;
+	byte(&code, 0); /* no locals */
+	put(&code, body->p, body->n);
+	byte(&s, 1);
+	uleb(&s, code.n);
+	put(&s, code.p, code.n);
+	section(&m, 10, &s);
+	free(s.p);
+	free(code.p);
+	return m;
+}
+
+static int failures;
+
+static void report(const char *name, int ok, const char *why)
+{
+	printf("%s wasm/badinput/%s%s%s\n", ok ? "PASS" : "FAIL", name, why ? " " : "", why ? why : "");
+	failures += !ok;
+}
+
+/* load, instantiate with no imports, run export "f"; returns the status or
+ * a negative load error */
+static int try_run(const struct buf *m, uint64_t fuel, struct aw_error *err)
+{
+	struct aw_module *mod = aw_module_load(m->p, m->n, err);
+	struct aw_limits lim = { 1 << 20, fuel };
+	struct aw_instance *in;
+	struct aw_func *f;
+	uint64_t res[4];
+	int rc;
+
+	if (!mod)
+		return err->code;
+	in = aw_instantiate(mod, NULL, &lim, err);
+	if (!in) {
+		aw_module_free(mod);
+		return err->code;
+	}
+	f = aw_instance_func(in, "f");
+	rc = f ? aw_call(in, f, NULL, 0, res, 4, err) : AW_OK;
+	aw_instance_free(in);
+	aw_module_free(mod);
+	return rc;
+}
+
+static void special(void)
+{
+	struct aw_error err;
+	struct buf body = { 0 }, m;
+	int rc;
+
+	/* 100,000 nested blocks: rejected by the nesting limit, no recursion */
+	for (int i = 0; i < 100000; i++)
+		put(&body, "\x02\x40", 2);
+	for (int i = 0; i < 100000; i++)
+		byte(&body, 0x0b);
+	put(&body, "\x41\x00\x0b", 3);
+	m = one_func(&body, 1, "f");
+	rc = try_run(&m, 0, &err);
+	report("deep-nesting-100000", rc == AW_EINVALID, err.msg);
+	free(m.p);
+
+	/* 5,000 nested blocks: valid, runs */
+	body.n = 0;
+	for (int i = 0; i < 5000; i++)
+		put(&body, "\x02\x40", 2);
+	for (int i = 0; i < 5000; i++)
+		byte(&body, 0x0b);
+	put(&body, "\x41\x07\x0b", 3);
+	m = one_func(&body, 1, "f");
+	rc = try_run(&m, 0, &err);
+	report("deep-nesting-5000-runs", rc == AW_OK, err.msg);
+	free(m.p);
+
+	/* runaway recursion: call 0 forever -> a trap, not a host crash */
+	body.n = 0;
+	put(&body, "\x10\x00\x0b", 3);
+	m = one_func(&body, 1, "f");
+	rc = try_run(&m, 0, &err);
+	report("runaway-recursion-traps", rc == AW_TRAP && strstr(err.msg, "exhausted"), err.msg);
+	free(m.p);
+
+	/* infinite loop under a fuel limit: stops */
+	body.n = 0;
+	put(&body, "\x03\x40\x0c\x00\x0b\x41\x00\x0b", 8);
+	m = one_func(&body, 1, "f");
+	rc = try_run(&m, 100000, &err);
+	report("infinite-loop-out-of-fuel", rc == AW_OUT_OF_FUEL, NULL);
+	free(m.p);
+
+	/* memory.grow past the instance's 1 MiB limit fails with -1 */
+	body.n = 0;
+	put(&body, "\x41\x20\x40\x00\x0b", 5); /* memory.grow 32 pages (2 MiB) */
+	m = one_func(&body, 1, "f");
+	{
+		struct aw_module *mod = aw_module_load(m.p, m.n, &err);
+		struct aw_limits lim = { 1 << 20, 0 };
+		struct aw_instance *in = mod ? aw_instantiate(mod, NULL, &lim, &err) : NULL;
+		uint64_t r = 0;
+		rc = in ? aw_call(in, aw_instance_func(in, "f"), NULL, 0, &r, 1, &err) : -1;
+		report("memory-limit-honoured", rc == AW_OK && (uint32_t)r == 0xffffffffu, NULL);
+		aw_instance_free(in);
+		aw_module_free(mod);
+	}
+	free(m.p);
+
+	/* huge section size, huge vector counts, huge local counts */
+	{
+		static const uint8_t huge_sec[] = { 0, 'a', 's', 'm', 1, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f, 1 };
+		static const uint8_t huge_count[] = { 0, 'a', 's', 'm', 1, 0, 0, 0, 1, 5, 0xff, 0xff, 0xff, 0xff, 0x0f };
+		static const uint8_t overlong[] = { 0, 'a', 's', 'm', 1, 0, 0, 0, 1, 6, 0x81, 0x80, 0x80, 0x80, 0x80, 0x00 };
+		struct buf lm = { 0 };
+		report("huge-section-size", aw_module_validate(huge_sec, sizeof(huge_sec), &err) == AW_EMALFORMED, err.msg);
+		report("huge-vector-count", aw_module_validate(huge_count, sizeof(huge_count), &err) == AW_EMALFORMED, err.msg);
+		report("overlong-leb128", aw_module_validate(overlong, sizeof(overlong), &err) == AW_EMALFORMED, err.msg);
+		/* a function declaring 2^32-1 + 1 locals */
+		header(&lm);
+		put(&lm, "\x01\x04\x01\x60\x00\x00\x03\x02\x01\x00", 10);
+		put(&lm, "\x0a\x0c\x01\x0a\x02\xff\xff\xff\xff\x0f\x7f\x01\x7f\x0b", 14);
+		report("too-many-locals", aw_module_validate(lm.p, lm.n, &err) < 0 && strstr(err.msg, "too many locals"), err.msg);
+		free(lm.p);
+	}
+	free(body.p);
+}
+
+static uint64_t rng_state = 88172645463325252ull;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+struct seeds {
+	struct buf *m;
+	size_t n;
+};
+
+static int read_seeds(const char *list, struct seeds *s)
+{
+	FILE *f = fopen(list, "r");
+	char path[4096];
+
+	if (!f)
+		return -1;
+	while (fgets(path, sizeof(path), f)) {
+		FILE *g;
+		struct buf b = { 0 };
+		char chunk[65536];
+		size_t n;
+		path[strcspn(path, "\n")] = 0;
+		if (!(g = fopen(path, "rb")))
+			continue;
+		while ((n = fread(chunk, 1, sizeof(chunk), g)) > 0)
+			put(&b, chunk, n);
+		fclose(g);
+		s->m = realloc(s->m, (s->n + 1) * sizeof(*s->m));
+		s->m[s->n++] = b;
+	}
+	fclose(f);
+	return s->n ? 0 : -1;
+}
+
+static int host_nop(struct aw_host_call *c, uint64_t *a, void *u)
+{
+	return 0;
+}
+
+/* the imports spec-test modules use, so mutated ones can still run */
+static struct aw_linker *fuzz_linker(void)
+{
+	struct aw_linker *l = aw_linker_new();
+	static const char *const sigs[][2] = { { "print", ">" }, { "print_i32", "i>" },
+		{ "print_i64", "I>" }, { "print_f32", "f>" }, { "print_f64", "F>" },
+		{ "print_i32_f32", "if>" }, { "print_f64_f64", "FF>" } };
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		aw_linker_define_func(l, "spectest", sigs[i][0], sigs[i][1], host_nop, NULL);
+	aw_linker_define_global(l, "spectest", "global_i32", AW_I32, 0, 666);
+	aw_linker_define_global(l, "spectest", "global_i64", AW_I64, 0, 666);
+	aw_linker_define_global(l, "spectest", "global_f32", AW_F32, 0, 0);
+	aw_linker_define_global(l, "spectest", "global_f64", AW_F64, 0, 0);
+	aw_linker_define_table(l, "spectest", "table", AW_FUNCREF, 10, 20);
+	aw_linker_define_memory(l, "spectest", "memory", 1, 2);
+	return l;
+}
+
+/* Run every export with zero arguments and fuel.  Each module gets fresh
+ * imports: its element segments may store its functions in the imported
+ * table, which must not outlive the instance. */
+static void exercise(struct aw_module *m, unsigned long *ran)
+{
+	struct aw_linker *l = fuzz_linker();
+	struct aw_limits lim = { 16 << 20, 20000 };
+	struct aw_error err;
+	struct aw_instance *in = aw_instantiate(m, l, &lim, &err);
+	struct aw_extern_desc d;
+
+	if (!in) {
+		aw_linker_free(l);
+		return;
+	}
+	if (aw_instance_start(in, &err) == AW_OUT_OF_FUEL)
+		aw_abandon(in);
+	for (uint32_t i = 0; i < aw_module_export_count(m); i++) {
+		uint64_t args[16] = { 0 }, res[16];
+		uint32_t np, nr;
+		const uint8_t *pt, *rt;
+		struct aw_func *f;
+		aw_module_export(m, i, &d);
+		if (d.kind != AW_EXT_FUNC || !(f = aw_instance_func(in, d.name)))
+			continue;
+		aw_func_signature(f, &np, &pt, &nr, &rt);
+		if (np > 16 || nr > 16)
+			continue;
+		aw_instance_set_fuel(in, 20000);
+		if (aw_call(in, f, args, np, res, nr, &err) == AW_OUT_OF_FUEL)
+			aw_abandon(in);
+		(*ran)++;
+	}
+	aw_instance_free(in);
+	aw_linker_free(l);
+}
+
+static void mutate(struct buf *b)
+{
+	int k = 1 + (int)(rnd() % 4);
+
+	while (k-- > 0 && b->n > 8) {
+		size_t at = 8 + rnd() % (b->n - 8);
+		switch (rnd() % 6) {
+		case 0: b->p[at] ^= (uint8_t)(1u << (rnd() % 8)); break;
+		case 1: b->p[at] = (uint8_t)rnd(); break;
+		case 2: { static const uint8_t v[] = { 0, 0xff, 0x80, 0x7f, 0x40, 0x0b, 0x41, 0x10 };
+			  b->p[at] = v[rnd() % sizeof(v)]; break; }
+		case 3: b->n = at; break; /* cut */
+		case 4: if (at + 1 < b->n) { /* delete a range */
+				size_t len = 1 + rnd() % (b->n - at - 1);
+				if (len > 16) len = 16;
+				memmove(b->p + at, b->p + at + len, b->n - at - len);
+				b->n -= len;
+			}
+			break;
+		default: { /* duplicate a short range */
+			size_t len = 1 + rnd() % 16;
+			if (at + len > b->n) len = b->n - at;
+			put(b, b->p + at, len);
+			break;
+		}
+		}
+	}
+}
+
+static int cmd_mutate(const char *list, unsigned long n, unsigned long seed)
+{
+	struct seeds s = { 0 };
+	unsigned long valid = 0, ran = 0;
+	struct buf b = { 0 };
+	time_t t0 = time(NULL);
+
+	if (read_seeds(list, &s)) {
+		report("fuzz-mutate", 0, "no seed modules");
+		return 1;
+	}
+	rng_state ^= seed * 0x9e3779b97f4a7c15ull;
+	for (unsigned long i = 0; i < n; i++) {
+		const struct buf *src = &s.m[rnd() % s.n];
+		struct aw_error err;
+		struct aw_module *m;
+		b.n = 0;
+		put(&b, src->p, src->n);
+		mutate(&b);
+		m = aw_module_load(b.p, b.n, &err);
+		if (m) {
+			valid++;
+			exercise(m, &ran);
+			aw_module_free(m);
+		}
+	}
+	printf("fuzz: %lu mutated modules from %zu seeds (seed %lu) in %lds: %lu still valid, "
+	       "%lu export calls run\n", n, s.n, seed, (long)(time(NULL) - t0), valid, ran);
+	report("fuzz-mutate", 1, NULL);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.m[i].p);
+	free(s.m);
+	free(b.p);
+	return 0;
+}
+
+static int cmd_truncate(const char *list)
+{
+	struct seeds s = { 0 };
+	unsigned long loads = 0, accepted = 0;
+
+	if (read_seeds(list, &s)) {
+		report("truncated-modules", 0, "no seed modules");
+		return 1;
+	}
+	/* every prefix of small seeds; 1,000 spread-out prefixes of big ones
+	 * (all of them would be quadratic in the module size) */
+	for (size_t i = 0; i < s.n; i++) {
+		size_t step = s.m[i].n <= 2048 ? 1 : s.m[i].n / 1000;
+		if (i % 10 && s.m[i].n > 256)
+			continue;
+		for (size_t len = 0; len < s.m[i].n; len += step) {
+			struct aw_error err;
+			struct aw_module *m = aw_module_load(s.m[i].p, len, &err);
+			loads++;
+			if (m) {
+				accepted++; /* a prefix ending at a section boundary is valid */
+				aw_module_free(m);
+			}
+		}
+	}
+	printf("truncate: %lu prefixes loaded, %lu valid (section boundaries)\n", loads, accepted);
+	report("truncated-modules", 1, NULL);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.m[i].p);
+	free(s.m);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 2 && !strcmp(argv[1], "special")) {
+		special();
+		return failures != 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "truncate"))
+		return cmd_truncate(argv[2]);
+	if (argc == 5 && !strcmp(argv[1], "mutate"))
+		return cmd_mutate(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
+	fprintf(stderr, "usage: fuzz special | truncate SEEDLIST | mutate SEEDLIST N SEED\n");
+	return 2;
+}

@@ -1,0 +1,350 @@
+/*
+ * Code emitter for the register-based internal code (see compile.h and
+ * ops.h).  It keeps operands lazy -- a local.get or a constant is just a
+ * reference to its slot -- and materialises them into canonical stack slots
+ * only where control flow merges or a local is overwritten.  Branches are
+ * resolved here: a branch knows its target's arity and stack height, so it
+ * compiles to a plain jump when the results are already in place and to a
+ * jump that first moves them otherwise.  A local.set right after the
+ * instruction that computed its value rewrites that instruction's result
+ * slot instead of copying.  Nothing is emitted for dead code.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "compile.h"
+#include "ops.h"
+
+static bool grow(struct fctx *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
+{
+	uint32_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return true;
+	ncap = *cap ? *cap * 2 : 64;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, (size_t)ncap * elem);
+	if (!np) {
+		c->oom = true;
+		return false;
+	}
+	*p = np;
+	*cap = ncap;
+	return true;
+}
+
+void cg_word(struct fctx *c, uint32_t w)
+{
+	if (c->dead || !grow(c, (void **)&c->buf, &c->capbuf, c->nbuf + 1, sizeof(uint32_t)))
+		return;
+	c->buf[c->nbuf++] = w;
+}
+
+/* a slot operand: cg_finish turns it into a word offset in the frame */
+void cg_slot(struct fctx *c, uint32_t loc)
+{
+	if (c->dead)
+		return;
+	if (!grow(c, (void **)&c->relocs, &c->caprelocs, c->nrelocs + 1, sizeof(uint32_t)))
+		return;
+	c->relocs[c->nrelocs++] = c->nbuf;
+	cg_word(c, loc);
+}
+
+void cg_op(struct fctx *c, uint32_t op)
+{
+	if (!c->dead)
+		c->last_op = c->nbuf;
+	cg_word(c, op);
+}
+
+/* the result slot of the instruction being emitted: stack height `height` */
+void cg_dst(struct fctx *c, uint32_t height)
+{
+	if (c->dead)
+		return;
+	c->last_dst = c->nbuf;
+	cg_slot(c, TEMP(height));
+	c->last_end = UINT32_MAX; /* set by the caller once operands follow */
+}
+
+/* The current pc is a branch target: nothing may be fused across it. */
+uint32_t cg_here(struct fctx *c)
+{
+	c->last_end = UINT32_MAX;
+	return c->nbuf;
+}
+
+/* Constant pool: n (1 or 2) slots holding v[0..n); any earlier occurrence
+ * of the same words can be shared (a slot is just a word). */
+static uint32_t pool(struct fctx *c, const uint64_t *v, uint32_t n)
+{
+	uint32_t from = c->nconsts > 256 ? c->nconsts - 256 : 0;
+
+	for (uint32_t i = from; i + n <= c->nconsts; i++)
+		if (c->consts[i] == v[0] && (n == 1 || c->consts[i + 1] == v[1]))
+			return SLOT_CONST | i;
+	if (!grow(c, (void **)&c->consts, &c->capconsts, c->nconsts + n, sizeof(uint64_t)))
+		return SLOT_CONST;
+	memcpy(c->consts + c->nconsts, v, n * sizeof(uint64_t));
+	c->nconsts += n;
+	return SLOT_CONST | (c->nconsts - n);
+}
+
+uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi)
+{
+	uint64_t v[2] = { lo, hi };
+	return pool(c, v, 2);
+}
+
+uint32_t cg_const(struct fctx *c, uint64_t v)
+{
+	return pool(c, &v, 1);
+}
+
+static void materialise(struct fctx *c, uint32_t i)
+{
+	if (c->locs[i] == TEMP(c->sh[i]))
+		return;
+	cg_op(c, c->vals[i] == AW_V128 ? OP_COPY2 : OP_COPY);
+	cg_slot(c, TEMP(c->sh[i]));
+	cg_slot(c, c->locs[i]);
+	c->locs[i] = TEMP(c->sh[i]);
+	c->last_end = UINT32_MAX;
+}
+
+/* Put every operand stack value in its canonical slot. */
+void cg_flush(struct fctx *c)
+{
+	if (c->dead)
+		return;
+	for (uint32_t i = 0; i < c->nvals; i++)
+		materialise(c, i);
+}
+
+/* local.set / local.tee of the top value (not yet popped) */
+void cg_local_set(struct fctx *c, uint32_t local, bool tee)
+{
+	uint32_t top = c->nvals - 1;
+	bool others = false;
+
+	if (c->dead)
+		return;
+	/* values still referring to the old contents of the local */
+	for (uint32_t i = 0; i < top; i++)
+		if (c->locs[i] == local) {
+			materialise(c, i);
+			others = true;
+		}
+	if (!others && c->locs[top] == TEMP(c->sh[top]) && c->last_end == c->nbuf &&
+	    c->buf[c->last_dst] == TEMP(c->sh[top])) {
+		/* the value was just computed: compute it straight into the local */
+		c->buf[c->last_dst] = local;
+		c->last_end = UINT32_MAX;
+	} else if (c->locs[top] != local) {
+		cg_op(c, c->vals[top] == AW_V128 ? OP_COPY2 : OP_COPY);
+		cg_slot(c, local);
+		cg_slot(c, c->locs[top]);
+		c->last_end = UINT32_MAX;
+	}
+	if (tee)
+		c->locs[top] = local;
+}
+
+static void add_patch(struct fctx *c, uint32_t block)
+{
+	if (c->dead || !grow(c, (void **)&c->patches, &c->cappatch, c->npatch + 2, sizeof(uint32_t)))
+		return;
+	c->patches[c->npatch++] = c->nbuf;
+	c->patches[c->npatch++] = block;
+}
+
+/* Target word of a branch: loops are known, block ends are patched later. */
+static void target_word(struct fctx *c, struct ctl *b)
+{
+	if (b->kind == CTL_LOOP) {
+		cg_word(c, b->start_pc);
+	} else {
+		add_patch(c, (uint32_t)(b - c->ctls));
+		cg_word(c, 0);
+	}
+}
+
+/* slots carried by a branch to b: loop params or block results */
+static uint32_t label_arity(const struct ctl *b)
+{
+	const uint8_t *t = b->kind == CTL_LOOP ? b->params : ctl_results(b);
+	uint32_t n = b->kind == CTL_LOOP ? b->np : b->nr, s = 0;
+
+	for (uint32_t i = 0; i < n; i++)
+		s += tslots(t[i]);
+	return s;
+}
+
+/* If the condition `cond` (just popped) was computed by the instruction
+ * right before, and that was an i32 comparison, take the comparison back:
+ * the caller emits one fused compare-and-branch instead.  *op receives
+ * OP_BR_IF_CMP + n and a, b the compared slots (b unused for eqz). */
+bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint32_t *b)
+{
+	uint32_t start, cmp;
+
+	if (c->dead || c->last_end != c->nbuf || cond != TEMP(c->stop) ||
+	    c->buf[c->last_dst] != cond)
+		return false;
+	start = c->last_dst - 1;
+	if (start != c->last_op)
+		return false; /* e.g. a SIMD test: its dst follows a sub-opcode */
+	cmp = c->buf[start];
+	if (cmp < 0x45 || cmp > 0x4f)
+		return false;
+	*op = OP_BR_IF_CMP + (cmp - 0x45);
+	*a = c->buf[start + 2];
+	*b = cmp == 0x45 ? *a : c->buf[start + 3];
+	/* forget the compare and its slot relocations */
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return true;
+}
+
+/* If the i32 address `loc` (just popped) was computed by an i32.add right
+ * before, take the add back and give its operands: loads and stores have
+ * forms that add them (wrapping to 32 bits, as the add would). */
+bool cg_fuse_add(struct fctx *c, uint32_t loc, uint32_t *x, uint32_t *y)
+{
+	uint32_t start;
+
+	if (c->dead || c->last_end != c->nbuf || loc != TEMP(c->stop) ||
+	    c->buf[c->last_dst] != loc)
+		return false;
+	start = c->last_dst - 1;
+	if (start != c->last_op || c->buf[start] != 0x6a)
+		return false;
+	*x = c->buf[start + 2];
+	*y = c->buf[start + 3];
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return true;
+}
+
+/* br (cond == UINT32_MAX) or br_if to label `depth`; the stack is flushed
+ * and the condition already popped. */
+void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)
+{
+	struct ctl *b = &c->ctls[c->nctl - 1 - depth];
+	uint32_t arity = label_arity(b), src, op, x, y;
+
+	if (c->dead)
+		return;
+	src = c->stop - arity;
+	if ((src == b->sheight || arity == 0) && cond != UINT32_MAX &&
+	    cg_fuse_cond(c, cond, &op, &x, &y)) {
+		cg_op(c, op);
+		cg_slot(c, x);
+		cg_slot(c, y);
+		target_word(c, b);
+	} else if (src == b->sheight || arity == 0) {
+		cg_op(c, cond == UINT32_MAX ? OP_BR : OP_BR_IF);
+		if (cond != UINT32_MAX)
+			cg_slot(c, cond);
+		target_word(c, b);
+	} else {
+		cg_op(c, cond == UINT32_MAX ? OP_BR_MOVE : OP_BR_IF_MOVE);
+		if (cond != UINT32_MAX)
+			cg_slot(c, cond);
+		target_word(c, b);
+		cg_slot(c, TEMP(src));
+		cg_slot(c, TEMP(b->sheight));
+		cg_word(c, arity);
+	}
+	c->last_end = UINT32_MAX;
+}
+
+/* one (target src dst n) entry of br_table */
+void cg_branch_entry(struct fctx *c, uint32_t depth)
+{
+	struct ctl *b = &c->ctls[c->nctl - 1 - depth];
+	uint32_t arity = label_arity(b);
+
+	if (c->dead)
+		return;
+	target_word(c, b);
+	cg_slot(c, TEMP(c->stop - arity));
+	cg_slot(c, TEMP(b->sheight));
+	cg_word(c, arity);
+}
+
+/* return: the results are the nslots (flushed) slots from src_height */
+void cg_return(struct fctx *c, uint32_t src_height, uint32_t nslots)
+{
+	cg_op(c, OP_RETURN);
+	cg_slot(c, TEMP(src_height));
+	cg_word(c, nslots);
+	c->last_end = UINT32_MAX;
+}
+
+/* a jump whose target is the end of the innermost block (else -> end) */
+void cg_forward(struct fctx *c, uint32_t op)
+{
+	cg_op(c, op);
+	add_patch(c, c->nctl - 1);
+	cg_word(c, 0);
+}
+
+/* Block b ends here: patch its forward branches.  Branches to outer blocks
+ * recorded inside b (br_table, nested br) stay in the list. */
+void cg_patch_block(struct fctx *c, struct ctl *b)
+{
+	uint32_t here = cg_here(c), keep = b->patch_base;
+	uint32_t self = (uint32_t)(b - c->ctls);
+
+	for (uint32_t i = b->patch_base; i < c->npatch; i += 2) {
+		if (c->patches[i + 1] == self) {
+			if (!c->oom)
+				c->buf[c->patches[i]] = here;
+		} else {
+			c->patches[keep++] = c->patches[i];
+			c->patches[keep++] = c->patches[i + 1];
+		}
+	}
+	c->npatch = keep;
+}
+
+void cg_patch_at(struct fctx *c, uint32_t site)
+{
+	uint32_t here = cg_here(c);
+
+	if (site != UINT32_MAX && !c->oom)
+		c->buf[site] = here;
+}
+
+/* Resolve slots now that the pool size is known, and hand over. */
+int cg_finish(struct fctx *c, struct aw_code *code)
+{
+	uint32_t nl = code->local_slots;
+
+	if (c->oom)
+		return -1;
+	for (uint32_t i = 0; i < c->nrelocs; i++) {
+		uint32_t pos = c->relocs[i], w = c->buf[pos];
+		if (w & SLOT_CONST)
+			w = nl + (w & SLOT_MASK);
+		else if (w & SLOT_TEMP)
+			w = nl + c->nconsts + (w & SLOT_MASK);
+		c->buf[pos] = w;
+	}
+	code->code = c->buf;
+	code->ncode = c->nbuf;
+	code->consts = c->consts;
+	code->nconsts = c->nconsts;
+	code->max_stack = c->max_height + 1;
+	code->frame_size = nl + c->nconsts + code->max_stack;
+	c->buf = NULL;
+	c->consts = NULL;
+	return 0;
+}
