@@ -4,6 +4,7 @@
  * status = number of failures.  Passes on Linux too (the reference).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
@@ -191,6 +192,11 @@ static void set(int sig, void *fn, int flags)
 
 int main(void)
 {
+	if (fcntl(1, F_GETFD) < 0) {	/* no console (PID 1 on a bare system): the kernel log */
+		int fd = open("/dev/kmsg", O_WRONLY);
+		if (fd >= 0 && fd != 1)
+			dup2(fd, 1);
+	}
 	setvbuf(stdout, NULL, _IONBF, 0);
 	printf("sigtest: pid %d\n", getpid());
 
@@ -704,6 +710,39 @@ int main(void)
 		if (!sigsetjmp(jb, 1))
 			__asm__ volatile("hlt");
 		CHECK("hlt_sigsegv", fault_code == SI_KERNEL && fault_addr == NULL);
+	}
+
+	/* 34. SA_RESTART on a pipe read; EINTR without it */
+	{
+		int fd[2];
+		char buf[4];
+		struct sigaction sa = { .sa_handler = h_alarm, .sa_flags = SA_RESTART };
+		struct itimerval it = { { 0, 0 }, { 0, 30000 } };
+		if (pipe(fd) == 0) {
+			sigaction(SIGALRM, &sa, NULL);
+			pid_t c = fork();
+			if (c == 0) {
+				struct timespec t = { 0, 150000000 };
+				nanosleep(&t, NULL);
+				write(fd[1], "x", 1);
+				_exit(0);
+			}
+			alarms = 0;
+			setitimer(ITIMER_REAL, &it, NULL);
+			ssize_t r = read(fd[0], buf, 1);
+			CHECK("pipe_read_sa_restart", r == 1 && buf[0] == 'x' && alarms == 1);
+			waitpid(c, NULL, 0);
+			sa.sa_flags = 0;
+			sigaction(SIGALRM, &sa, NULL);
+			setitimer(ITIMER_REAL, &it, NULL);
+			errno = 0;
+			r = read(fd[0], buf, 1);
+			CHECK("pipe_read_eintr", r == -1 && errno == EINTR);
+			close(fd[0]);
+			close(fd[1]);
+		} else {
+			CHECK("pipe", 0);
+		}
 	}
 
 	printf("sigtest: %d failures\n", fails);
