@@ -9,8 +9,8 @@
  * Each waiter sleeps on its own wait queue with wq_wait() (interruptible, with a
  * deadline), which gives -EINTR on signals and -ETIMEDOUT.
  *
- * The read-modify-write of FUTEX_WAKE_OP runs with preemption disabled after the
- * page has been faulted in writable: atomic on one CPU; SMP needs a user cmpxchg.
+ * The read-modify-write of FUTEX_WAKE_OP runs with preemption disabled once the
+ * page is present and writable: atomic on one CPU; SMP needs a user cmpxchg.
  */
 #include <aegis/errno.h>
 #include <aegis/mm.h>
@@ -18,6 +18,7 @@
 #include <aegis/string.h>
 #include <aegis/time_abi.h>
 #include <aegis/uaccess.h>
+#include <aegis/vm.h>
 #include <asm/cpu.h>
 #include "futex_internal.h"
 
@@ -179,6 +180,30 @@ int futex_sleep(struct futex_waiter *w, uint64_t deadline)
 	return ret;
 }
 
+/* The current page-table entry for uaddr, or NULL. */
+static pte_t *user_pte(uint64_t uaddr)
+{
+	pte_t *pte = pt_walk(read_cr3() & PTE_ADDR_MASK, uaddr & ~(PAGE_SIZE - 1), false);
+
+	return pte && (*pte & PTE_P) ? pte : NULL;
+}
+
+/*
+ * Makes the page of uaddr present and writable (breaking copy-on-write) through
+ * the fault handler, without writing to it.  May sleep.  0 or -EFAULT.
+ */
+static int fault_in_writable(uint64_t uaddr)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		pte_t *pte = user_pte(uaddr);
+		if (pte && (*pte & PTE_W))
+			return 0;
+		if (vm_fault(current_proc()->mm, uaddr, (pte ? 1 : 0) | 2 | 4))
+			return -EFAULT;	/* x86 error code: present?, write, user */
+	}
+	return -EFAULT;
+}
+
 /* Key for uaddr in the current address space; the word must be aligned. */
 static int get_key(uint64_t uaddr, bool private, struct futex_key *k)
 {
@@ -194,16 +219,11 @@ static int get_key(uint64_t uaddr, bool private, struct futex_key *k)
 		k->b = uaddr;
 		return 0;
 	}
-	pte = pt_walk(read_cr3() & PTE_ADDR_MASK, uaddr & ~(PAGE_SIZE - 1), false);
-	if (!pte || !(*pte & PTE_P))
+	/* break copy-on-write now so the key stays the page writers will use */
+	fault_in_writable(uaddr);	/* a read-only mapping keeps its page */
+	pte = user_pte(uaddr);
+	if (!pte)
 		return -EFAULT;
-	if (!(*pte & PTE_W)) {
-		/* break copy-on-write now so the key stays the page writers will use */
-		copy_to_user((void __user *)uaddr, &v, 4);
-		pte = pt_walk(read_cr3() & PTE_ADDR_MASK, uaddr & ~(PAGE_SIZE - 1), false);
-		if (!pte || !(*pte & PTE_P))
-			return -EFAULT;
-	}
 	k->a = 0;	/* no mm: shared */
 	k->b = (*pte & PTE_ADDR_MASK) | (uaddr & (PAGE_SIZE - 1));
 	return 0;
@@ -331,11 +351,17 @@ static long futex_wake_op(uint64_t u1, uint64_t u2, bool private, int n1, int n2
 		ret = get_key(u2, private, &k2);
 	if (ret)
 		return ret;
-	/* fault the page in writable first, so the update below cannot sleep */
-	if (copy_from_user(&old, (const void __user *)u2, 4) ||
-	    copy_to_user((void __user *)u2, &old, 4))
-		return -EFAULT;
-	preempt_disable();
+	/* the update runs with preemption off on a present, writable page: it cannot sleep */
+	for (;;) {
+		pte_t *pte;
+		if ((u2 & 3) || fault_in_writable(u2))
+			return -EFAULT;
+		preempt_disable();
+		pte = user_pte(u2);
+		if (pte && (*pte & PTE_W))
+			break;
+		preempt_enable();	/* unmapped meanwhile: fault it in again */
+	}
 	ret = (int)arch_copy_from_user(&old, (const void __user *)u2, 4);
 	cond = ret ? 0 : futex_op_eval(val3, old, &new_val);
 	if (!ret && cond >= 0)
