@@ -14,7 +14,7 @@ head -c $((size / 2)) "$out/good.cpio" >"$out/truncated.cpio"
 cp "$out/good.cpio" "$out/corrupt.cpio"
 printf 'XYZ' | dd of="$out/corrupt.cpio" bs=1 seek=120 conv=notrunc status=none
 { cat "$out/good.cpio"; head -c 1000 /dev/zero; cat "$out/good.cpio"; } >"$out/concat.cpio"
-head -c 4096 /dev/urandom >"$out/garbage.cpio"
+{ printf 'G'; head -c 4095 /dev/urandom; } >"$out/garbage.cpio"	# never starts with padding
 
 run() {	# name initrd regex
 	boot "$1" 33 "$out/$1.log" --timeout 60 --initrd "$2" --append "ktest=none" &&
