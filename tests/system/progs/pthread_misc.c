@@ -49,12 +49,5 @@ int main(void)
 			pause();
 	}
 	t_wait("exit() from thread ends process", p);
-	p = fork();
-	if (p == 0) {
-		pthread_t x;
-		pthread_create(&x, NULL, f, (void *)2);
-		pthread_exit(NULL);
-	}
-	t_wait("main pthread_exit, last thread ends with 0", p);
 	return 0;
 }

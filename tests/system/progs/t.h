@@ -104,9 +104,16 @@ static void t_workdir(const char *name)
 	atexit(t_cleanup);
 }
 
+/* unbuffered output; default dispositions and an empty mask whatever the caller left */
 static void t_init(void)
 {
+	sigset_t none;
 	setvbuf(stdout, NULL, _IONBF, 0);
+	for (int s = 1; s < 65; s++)
+		if (s != SIGKILL && s != SIGSTOP)
+			signal(s, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
 /* wait for pid and print its status */
