@@ -20,6 +20,7 @@ mkdir -p "$stage/bin" "$stage/busybox" "$out/expected" "$out/actual"
 build_one() {
 	local src=$1 bin=$2
 	if [ "$bin" -nt "$src" ] && [ "$bin" -nt "$here/progs/t.h" ]; then return 0; fi
+	rm -f "$bin"
 	musl-gcc -static -O2 -pthread -Wall -Wno-unused-result -Wno-unused-function -Wno-infinite-recursion -o "$bin" "$src" 2>"$bin.log" ||
 		{ echo "systest: cannot build $src:"; head -n 20 "$bin.log"; return 1; }
 }
@@ -97,7 +98,9 @@ if [ ${#run_list[@]} -gt 0 ]; then
 fi
 
 for t in "${tests[@]}"; do
-	if ! enabled "$t"; then
+	if [ "${t#bb_}" = "$t" ] && [ ! -x "$out/bin/$t" ]; then
+		fail "$t (does not build; see $out/bin/$t.log)"
+	elif ! enabled "$t"; then
 		skip "$t (not yet enabled on Aegis)"
 	elif [ ! -f "$out/expected/$t.out" ]; then
 		fail "$t (no host result; see $out/host.txt)"

@@ -1,7 +1,7 @@
 /* getdents64: all entries with types, sorted here; small buffers; EINVAL; ENOTDIR */
 #include "t.h"
 #include <dirent.h>
-struct ent { char name[64]; int type; };
+struct ent { char name[256]; int type; };
 static int cmp(const void *a, const void *b) { return strcmp(((struct ent *)a)->name, ((struct ent *)b)->name); }
 static void list(int fd, int bufsz)
 {

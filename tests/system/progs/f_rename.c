@@ -1,5 +1,9 @@
 /* rename/renameat2: replace, RENAME_NOREPLACE, RENAME_EXCHANGE, dir over file, into itself */
 #include "t.h"
+/* the musl in Debian 12 has no renameat2() wrapper */
+#define RENAME_NOREPLACE 1
+#define RENAME_EXCHANGE 2
+#define renameat2(a, b, c, d, f) syscall(SYS_renameat2, a, b, c, d, f)
 static void cat(const char *p)
 {
 	char b[32] = { 0 };

@@ -1,6 +1,21 @@
 /* stat/fstat/lstat/newfstatat/statx: type, mode, size, nlink for files, dirs, links, devices */
 #include "t.h"
 #include <sys/sysmacros.h>
+/* the musl in Debian 12 has no statx(); the kernel's structure */
+struct statx_ts { long long tv_sec; unsigned tv_nsec; int pad; };
+struct statx {
+	unsigned stx_mask, stx_blksize;
+	unsigned long long stx_attributes;
+	unsigned stx_nlink, stx_uid, stx_gid;
+	unsigned short stx_mode, pad1;
+	unsigned long long stx_ino, stx_size, stx_blocks, stx_attributes_mask;
+	struct statx_ts stx_atime, stx_btime, stx_ctime, stx_mtime;
+	unsigned stx_rdev_major, stx_rdev_minor, stx_dev_major, stx_dev_minor;
+	unsigned long long spare[14];
+};
+#define STATX_TYPE 1U
+#define STATX_BASIC_STATS 0x7ffU
+#define statx(d, p, f, m, b) syscall(SYS_statx, d, p, f, m, b)
 static void show(const char *name, struct stat *s)
 {
 	const char *type = S_ISREG(s->st_mode) ? "reg" : S_ISDIR(s->st_mode) ? "dir" : S_ISLNK(s->st_mode) ? "lnk" :

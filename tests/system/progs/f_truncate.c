@@ -1,6 +1,9 @@
 /* truncate/ftruncate grow and shrink, fallocate modes, errors */
 #include "t.h"
-#include <linux/falloc.h>
+#ifndef FALLOC_FL_KEEP_SIZE
+#define FALLOC_FL_KEEP_SIZE 1
+#define FALLOC_FL_PUNCH_HOLE 2
+#endif
 static long size(const char *p)
 {
 	struct stat s;

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 /* T(expr): prints "expr = value" or "expr = -1 ENAME" and yields the value */
-#define T(expr) t_report(#expr, (long)(expr), errno)
+#define T(expr) ({ long t_v_ = (long)(expr); t_report(#expr, t_v_, errno); })
 #define say(...) printf(__VA_ARGS__)
 
 static const char *t_errname(int e)

@@ -11,6 +11,7 @@ int main(void)
 		for (;;)
 			pause();
 	}
+	setpgid(p, p);	/* both sides, so no signal comes before it */
 	kill(p, SIGSTOP);
 	say("stop: same pid %d ", waitpid(p, &st, WUNTRACED) == p);
 	say("%s\n", t_status(st));
@@ -29,6 +30,7 @@ int main(void)
 		raise(SIGSTOP);
 		_exit(5);
 	}
+	setpgid(p, p);
 	waitpid(p, &st, WUNTRACED);
 	say("self stop: %s\n", t_status(st));
 	kill(p, SIGCONT);
