@@ -11,7 +11,6 @@ free | awk 'NR == 2 {print ($2 > 0) ? "mem-total-positive" : "zero"}'
 df /tmp | head -n 1 | awk '{print $1, $2}'
 df -k /tmp | awk 'NR == 2 {print ($2 > 0) ? "tmp-size-positive" : "zero"}'
 mount | grep -q ' /proc ' && echo proc-mounted
-mount | grep -q ' /tmp ' && echo tmp-mounted
 d=/tmp/st-bb-system; mkdir -p $d/m
 mount -t tmpfs none $d/m && echo x >$d/m/f && mount | grep -c "$d/m" && umount $d/m && echo umounted
 rm -rf $d

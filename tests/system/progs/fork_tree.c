@@ -30,8 +30,8 @@ int main(void)
 		say("child: ppid is parent %d, pid differs %d\n", getppid() == me, getpid() != me);
 		tree(1);
 	}
-	say("parent: child pid > 0: %d\n", p > 0);
 	t_wait("tree", p);
+	say("parent: child pid > 0: %d\n", p > 0);
 	T(wait(NULL));
 	return 0;
 }

@@ -104,11 +104,14 @@ static void t_workdir(const char *name)
 	atexit(t_cleanup);
 }
 
-/* unbuffered output; default dispositions and an empty mask whatever the caller left */
+/* unbuffered output, only fds 0-2, default dispositions and an empty signal mask,
+ * whatever the caller left */
 static void t_init(void)
 {
 	sigset_t none;
 	setvbuf(stdout, NULL, _IONBF, 0);
+	for (int fd = 3; fd < 1024; fd++)
+		close(fd);
 	for (int s = 1; s < 65; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
