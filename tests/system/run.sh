@@ -7,6 +7,7 @@
 #                           the others are reported as SKIP.
 #   TARGET=linux:           Debian's kernel, to validate the tests and the harness.
 #   ONLY="a b c":           run only these tests.
+#   AEGIS_ENABLED=FILE:     another list of tests enabled on Aegis (to try some out).
 source "$(dirname "$0")/../lib.sh"
 here=$top/tests/system
 target=${TARGET:-aegis}
@@ -46,7 +47,7 @@ if [ -n "${ONLY:-}" ]; then tests=($ONLY); fi
 
 enabled() {
 	[ "$target" = linux ] && return 0
-	grep -qxF "$1" "$here/aegis-enabled.txt" 2>/dev/null
+	grep -qxF "$1" "${AEGIS_ENABLED:-$here/aegis-enabled.txt}" 2>/dev/null
 }
 run_list=()
 for t in "${tests[@]}"; do
@@ -88,7 +89,7 @@ if [ ${#run_list[@]} -gt 0 ]; then
 	kargs=()
 	[ "$target" = linux ] && kargs=(--linux)
 	t0=$(date +%s)
-	"$top/tools/aegis-run" "${kargs[@]}" --extra "$out/root" --timeout "${SYSTEST_TIMEOUT:-900}" \
+	"$top/tools/aegis-run" "${kargs[@]}" --extra "$out/root" --timeout "${SYSTEST_TIMEOUT:-240}" \
 		--keep-log -- env -i PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=vt100 \
 		sh /systest/driver.sh >"$out/guest.txt" 2>"$out/guest.err"
 	rc=$?

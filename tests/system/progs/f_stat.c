@@ -60,7 +60,7 @@ int main(void)
 	T(stat("missing", &s));
 	T(stat("f/x", &s));
 	T(stat("", &s));
-	T(stat("f", (void *)8));
+	T(syscall(SYS_stat, "f", (void *)8));
 	T(fstat(99, &s));
 	struct statx x;
 	T(statx(AT_FDCWD, "f", 0, STATX_BASIC_STATS, &x));

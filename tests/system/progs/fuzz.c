@@ -102,6 +102,8 @@ int main(void)
 		while (waitpid(-1, NULL, WNOHANG) > 0)
 			;
 	}
+	if (getenv("FUZZ_VERBOSE"))
+		fprintf(stderr, "fuzz: %ld calls in %lds\n", total, (long)(time(NULL) - start));
 	say("survived\n");
 	return 0;
 }

@@ -45,7 +45,7 @@ int main(void)
 	try("write null", (char *)16, 1);
 	try("write kernel", (char *)0xffffffff80001000UL, 1);
 	try("write text", (char *)main, 1);
-	T(mprotect(a + 1, 4096, PROT_READ));
+	T(syscall(SYS_mprotect, a + 1, 4096, PROT_READ));	/* musl would align it */
 	T(mprotect(a, 4096, 0x100));
 	T(mprotect(a + 2 * 4096, 4096, PROT_READ));
 	char *ro = mmap(NULL, 4096, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
