@@ -12,8 +12,9 @@ out=/tmp/systest-driver.out
 for t in $(cat list); do
 	t0=$(date +%s)
 	case $t in
-	bb_*) timeout 120 sh "busybox/${t#bb_}.sh" >$out 2>&1 </dev/null ;;
-	*) timeout 180 "./bin/$t" >$out 2>&1 </dev/null ;;
+	bb_*) timeout 60 sh "busybox/${t#bb_}.sh" >$out 2>&1 </dev/null ;;
+	fuzz) timeout 90 ./bin/fuzz >$out 2>&1 </dev/null ;;
+	*) timeout 60 "./bin/$t" >$out 2>&1 </dev/null ;;
 	esac
 	st=$?
 	cd "$here"

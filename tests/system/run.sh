@@ -89,7 +89,7 @@ if [ ${#run_list[@]} -gt 0 ]; then
 	kargs=()
 	[ "$target" = linux ] && kargs=(--linux)
 	t0=$(date +%s)
-	"$top/tools/aegis-run" "${kargs[@]}" --extra "$out/root" --timeout "${SYSTEST_TIMEOUT:-240}" \
+	"$top/tools/aegis-run" "${kargs[@]}" --extra "$out/root" --timeout "${SYSTEST_TIMEOUT:-280}" \
 		--keep-log -- env -i PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TERM=vt100 \
 		sh /systest/driver.sh >"$out/guest.txt" 2>"$out/guest.err"
 	rc=$?

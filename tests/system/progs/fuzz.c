@@ -82,7 +82,7 @@ int main(void)
 	volatile long *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	long total = 0;
 	time_t start = time(NULL);
-	for (unsigned long long w = 1; total < TOTAL && time(NULL) - start < 120; w++) {
+	for (unsigned long long w = 1; total < TOTAL && time(NULL) - start < 60; w++) {
 		*done = 0;
 		pid_t c = fork();
 		if (c == 0)
