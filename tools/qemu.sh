@@ -32,11 +32,12 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
-args=(-machine q35 -cpu max -m "${mem}M" -smp "$smp" -nographic -no-reboot
+args=(-machine q35 -m "${mem}M" -smp "$smp" -nographic -no-reboot
       -serial mon:stdio -device isa-debug-exit,iobase=0xf4,iosize=0x04)
 case $accel in
-kvm) args+=(-accel kvm) ;;
-tcg) args+=(-accel tcg) ;;
+# KVM: "-cpu max" passes host MSRs this nested KVM refuses; name the features instead
+kvm) args+=(-accel kvm -cpu qemu64,+x2apic,+tsc-deadline,+invtsc,+smep,+smap,+fsgsbase,+xsave,+avx) ;;
+tcg) args+=(-accel tcg -cpu max) ;;
 *) echo "qemu.sh: --accel must be tcg or kvm" >&2; exit 2 ;;
 esac
 [ -n "$icount" ] && args+=(-icount shift=0,sleep=off)

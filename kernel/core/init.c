@@ -14,6 +14,7 @@
 #include <aegis/sched.h>
 #include <aegis/time.h>
 #include <aegis/tty.h>
+#include <aegis/vfs.h>
 
 void crashtest_maybe(void);
 void fpu_init(void);
@@ -29,8 +30,8 @@ void kernel_main_continue(uint64_t entry_tsc)
 	sched_init();
 	sched_start();
 	syscall_init();
-	/* TTYs need threads; on main this goes right after vfs_init() (devfs). */
-	tty_init();
+	vfs_init();
+	tty_init();		/* after devfs exists */
 	(void)entry_tsc;
 	pr_info("Aegis ready (%llu us since kernel entry)\n",
 		(unsigned long long)time_ns() / 1000);

@@ -270,6 +270,7 @@ static void exec_reset_process(struct process *p, struct file *f, const char *pa
 	unsigned long flags;
 
 	base = base ? base + 1 : path;
+	p->did_exec = true;	/* setpgid on it from the parent now fails (EACCES) */
 	flags = spin_lock_irqsave(&p->lock);
 	strlcpy(p->comm, base, sizeof(p->comm));
 	spin_unlock_irqrestore(&p->lock, flags);

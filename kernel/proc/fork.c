@@ -82,6 +82,9 @@ static int copy_process_state(struct process *p, struct process *cur, uint64_t f
 	memcpy(p->rlim, cur->rlim, sizeof(p->rlim));
 	memcpy(p->comm, cur->comm, sizeof(p->comm));
 	p->exit_signal = flags & CSIGNAL;
+	p->nice = cur->nice;
+	p->no_new_privs = cur->no_new_privs;
+	p->undumpable = cur->undumpable;
 	if (cur->cmdline_copy && (p->cmdline_copy = kmalloc(cur->cmdline_len)))
 		memcpy(p->cmdline_copy, cur->cmdline_copy, p->cmdline_len = cur->cmdline_len);
 	if (cur->environ_copy && (p->environ_copy = kmalloc(cur->environ_len)))

@@ -189,9 +189,11 @@ void proc_became_dead(struct process *p, int status)
 {
 	struct list_head *pos, *tmp;
 	unsigned long flags;
-	struct process *parent;
+	struct process *parent, *orphans_to_signal[64];
+	int n_orphans = 0;
 	bool autoreap;
 
+	signal_exit_process(p);
 	proc_release_resources(p);
 	flags = spin_lock_irqsave(&proc_lock);
 	p->exit_status = status;
@@ -202,10 +204,19 @@ void proc_became_dead(struct process *p, int status)
 		c->parent = init_proc;
 		if (init_proc)
 			list_add_tail(&init_proc->children, &c->sibling);
+		if (c->pdeath_signal && c->state == PROC_ALIVE && n_orphans < 64) {
+			__atomic_add_fetch(&c->refcount, 1, __ATOMIC_RELAXED);
+			orphans_to_signal[n_orphans++] = c;
+		}
 	}
 	parent = p->parent;
 	autoreap = parent && parent_autoreaps(parent);
 	spin_unlock_irqrestore(&proc_lock, flags);
+	/* PR_SET_PDEATHSIG: children asked to hear of their parent's death */
+	for (int i = 0; i < n_orphans; i++) {
+		signal_send_proc(orphans_to_signal[i], orphans_to_signal[i]->pdeath_signal, NULL);
+		proc_put(orphans_to_signal[i]);
+	}
 	if (init_proc)
 		wq_wake_all(&init_proc->child_wq);	/* it may have inherited zombies */
 	if (p == init_proc)

@@ -13,14 +13,10 @@
 #include <aegis/percpu.h>
 #include <aegis/printk.h>
 #include <aegis/sched.h>
+#include <aegis/signal.h>
 #include <asm/cpu.h>
 #include <asm/trap.h>
 
-#define SIGILL	4
-#define SIGTRAP	5
-#define SIGBUS	7
-#define SIGFPE	8
-#define SIGSEGV	11
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow", "bound range",
@@ -117,22 +113,34 @@ static int exception_signal(unsigned vec, int *code)
 	*code = 0;
 	switch (vec) {
 	case 0: *code = 1; return SIGFPE;	/* FPE_INTDIV */
-	case 1: case 3: return SIGTRAP;
+	case 1: case 3: *code = SI_KERNEL; return SIGTRAP;	/* as Linux's do_int3 */
 	case 6: *code = 2; return SIGILL;	/* ILL_ILLOPN */
 	case 16: case 19: return SIGFPE;
-	case 17: return SIGBUS;
-	default: return SIGSEGV;
+	case 17: *code = 1; return SIGBUS;	/* BUS_ADRALN */
+	default: *code = SI_KERNEL; return SIGSEGV;	/* #GP & co.: si_addr 0 */
+	}
+}
+
+/* What a failed user page fault becomes (see vm_fault() in vm.h). */
+static int page_fault_signal(int err, int *code)
+{
+	switch (err) {
+	case -EACCES: *code = SEGV_ACCERR; return SIGSEGV;
+	case -EIO: *code = BUS_ADRERR; return SIGBUS;
+	case -ENOMEM: *code = SI_KERNEL; return SIGKILL;
+	default: *code = SEGV_MAPERR; return SIGSEGV;
 	}
 }
 
 static void handle_exception(struct trap_frame *f)
 {
 	uint64_t addr = f->vector == 14 ? read_cr2() : f->rip;
-	int sig, code;
+	int sig, code, err = 0;
 
 	if (f->vector == 14) {
 		/* interrupts may be re-enabled inside: the fault handler may sleep */
-		if (mm_handle_page_fault(f, addr) == 0)
+		err = mm_handle_page_fault(f, addr);
+		if (err == 0)
 			return;
 	}
 	if (f->vector == 2) {
@@ -140,8 +148,9 @@ static void handle_exception(struct trap_frame *f)
 		return;
 	}
 	if (trap_from_user(f)) {
-		sig = exception_signal(f->vector, &code);
-		trap_user_fault(f, sig, code, addr);
+		sig = f->vector == 14 ? page_fault_signal(err, &code) :
+		      exception_signal(f->vector, &code);
+		trap_user_fault(f, sig, code, code == SI_KERNEL ? 0 : addr);
 		return;
 	}
 	if (extable_fixup(f))

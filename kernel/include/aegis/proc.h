@@ -113,6 +113,13 @@ struct process {
 	size_t cmdline_len;
 	void *environ_copy;
 	size_t environ_len;
+	/* kernel/sys (info.c, pgrp.c): */
+	int nice;				/* [lock] getpriority/setpriority; fork copies it */
+	int pdeath_signal;			/* [lock] PR_SET_PDEATHSIG */
+	bool undumpable;			/* [lock] PR_SET_DUMPABLE(0) */
+	bool no_new_privs;			/* [lock] PR_SET_NO_NEW_PRIVS; fork copies it */
+	bool child_subreaper;			/* [lock] PR_SET_CHILD_SUBREAPER */
+	bool did_exec;				/* [proc_lock] execve succeeded (setpgid EACCES) */
 };
 
 extern struct spinlock proc_lock;
@@ -136,8 +143,18 @@ int signal_send_proc(struct process *p, int sig, const siginfo_t *info);
 int signal_send_task(struct task *t, int sig, const siginfo_t *info);
 int signal_send_pgrp(int pgid, int sig, const siginfo_t *info);
 bool signal_pending(struct task *t);		/* an unblocked signal is pending */
+/* Process exit: cancels the ITIMER_REAL timer and frees the pending queue. */
+void signal_exit_process(struct process *p);
+/* Thread exit: frees t's pending queue. */
+void signal_exit_thread(struct task *t);
+/* Thread exit: drops t's queued signals (kernel/proc/signal.c). */
+void sigpending_clear(struct sigpending *sp);
 
-/* Credentials (kernel/proc/cred.c). */
+/* Futexes (kernel/ipc/futex.c), for thread exit. */
+void futex_exit_robust_list(struct task *t);
+void futex_wake_address(uint64_t uaddr);	/* clear_child_tid: wakes one waiter */
+
+/* Credentials (kernel/sys/cred.c). */
 bool cred_is_root(const struct cred *c);
 bool cred_in_group(const struct cred *c, uint32_t gid);
 

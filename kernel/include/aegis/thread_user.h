@@ -7,6 +7,12 @@
 
 struct sigqueue_entry;
 
+/* How to resume a call interrupted with -ERESTART_RESTARTBLOCK (restart_syscall). */
+struct restart_block {
+	long (*fn)(struct restart_block *rb);
+	uint64_t arg[4];
+};
+
 struct sigpending {
 	sigset_t set;				/* which signals are pending */
 	struct sigqueue_entry *head;		/* their siginfo, in order */
@@ -27,6 +33,7 @@ struct thread_user {
 	int syscall_nr;				/* in progress, for restarts */
 	uint64_t trace_args[6];			/* the tracer's copy of the arguments */
 	bool in_syscall;
+	struct restart_block restart;		/* for sys_restart_syscall */
 };
 
 #endif

@@ -97,6 +97,13 @@ int chrdev_register(unsigned major, const char *name, const struct file_operatio
 int devfs_create(const char *name, unsigned mode, uint32_t dev, uint32_t uid, uint32_t gid);
 int devfs_remove(const char *name);
 
+/*
+ * A file with no name (sockets, eventfd...): a fresh inode of type mode (S_IFSOCK
+ * etc.) in a hidden file system, with fops and private data priv.  ERR_PTR on error.
+ */
+struct file *anon_file_create(const struct file_operations *fops, void *priv, unsigned flags,
+			      unsigned mode);
+
 /* Boot: mount the root tmpfs, unpack the initramfs into it, mount devfs etc. */
 void vfs_init(void);
 

@@ -1,0 +1,17 @@
+/* sys.h - helpers shared by the fs syscall files. */
+#ifndef AEGIS_FS_SYS_H
+#define AEGIS_FS_SYS_H
+
+#include <aegis/types.h>
+
+struct file;
+/* Copies a user path into a new PATH_MAX buffer (kfree it) or ERR_PTR. */
+char *getname(const char __user *u);
+long posix_lock(struct file *f, unsigned cmd, void __user *arg);
+long do_flock(struct file *f, unsigned cmd);
+void flock_release(struct file *f);
+size_t vfs_format_mounts(char *buf, size_t size);
+size_t vfs_format_mountinfo(char *buf, size_t size);
+int do_umount(const char *target, int flags);
+
+#endif

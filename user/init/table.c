@@ -1,0 +1,342 @@
+/*
+ * Unit table: loading a directory of unit files and resolving dependency names.
+ * Loading 10,000 units must stay well under 100 ms, so the directory is read
+ * once and drop-in folders are only opened when readdir showed they exist.
+ */
+#define _GNU_SOURCE
+#include "table.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint32_t hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h;
+}
+
+void table_init(struct unit_table *t)
+{
+	memset(t, 0, sizeof(*t));
+}
+
+static void unit_free(struct unit *u)
+{
+	free(u->name);
+	free(u->path);
+	free(u->bad_reason);
+	unit_conf_free(&u->conf);
+	for (int i = 0; i < DEP__COUNT; i++)
+		free(u->dep[i].v);
+	free(u->rpull.v);
+	strv_clear(&u->wants_dir);
+	free(u);
+}
+
+void table_free(struct unit_table *t)
+{
+	for (int i = 0; i < t->n; i++)
+		unit_free(t->units[i]);
+	free(t->units);
+	free(t->hash);
+	free(t->dir);
+	memset(t, 0, sizeof(*t));
+}
+
+int table_find(const struct unit_table *t, const char *name)
+{
+	if (!t->hcap)
+		return -1;
+	uint32_t mask = (uint32_t)t->hcap - 1;
+	for (uint32_t i = hash_name(name) & mask;; i = (i + 1) & mask) {
+		int slot = t->hash[i];
+		if (!slot)
+			return -1;
+		if (!strcmp(t->units[slot - 1]->name, name))
+			return slot - 1;
+	}
+}
+
+static void hash_insert(struct unit_table *t, int idx)
+{
+	uint32_t mask = (uint32_t)t->hcap - 1;
+	uint32_t i = hash_name(t->units[idx]->name) & mask;
+	while (t->hash[i])
+		i = (i + 1) & mask;
+	t->hash[i] = idx + 1;
+}
+
+static void hash_grow(struct unit_table *t)
+{
+	free(t->hash);
+	t->hcap = t->hcap ? t->hcap * 2 : 64;
+	t->hash = xcalloc((size_t)t->hcap, sizeof(int));
+	for (int i = 0; i < t->n; i++)
+		hash_insert(t, i);
+}
+
+int table_add(struct unit_table *t, const char *name)
+{
+	int kind = unit_kind_from_name(name);
+	if (kind < 0)
+		return -1;
+	int idx = table_find(t, name);
+	if (idx >= 0)
+		return idx;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
+	}
+	struct unit *u = xcalloc(1, sizeof(*u));
+	u->name = xstrdup(name);
+	unit_conf_init(&u->conf, (enum unit_kind)kind);
+	t->units[t->n++] = u;
+	if ((t->n + 1) * 2 > t->hcap)
+		hash_grow(t);
+	else
+		hash_insert(t, t->n - 1);
+	return t->n - 1;
+}
+
+void unit_set_bad(struct unit *u, const char *reason)
+{
+	u->bad = 1;
+	if (!u->bad_reason)
+		u->bad_reason = xstrdup(reason);
+}
+
+/* Remembers the first error of a unit so `aegisctl status` can show it. */
+struct load_ctx {
+	struct unit_diag *outer;
+	struct unit *u;
+};
+
+static void load_diag(void *ctx, const char *file, int line, const char *sev, const char *msg)
+{
+	struct load_ctx *lc = ctx;
+	if (sev[0] == 'e' && !lc->u->bad_reason) {
+		char buf[600];
+		if (line)
+			snprintf(buf, sizeof(buf), "%s:%d: %s", file, line, msg);
+		else
+			snprintf(buf, sizeof(buf), "%s: %s", file, msg);
+		lc->u->bad_reason = xstrdup(buf);
+	}
+	if (lc->outer->fn)
+		lc->outer->fn(lc->outer->ctx, file, line, sev, msg);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void load_dropins(const char *dir, struct unit *u, struct unit_diag *d)
+{
+	char *path = xasprintf("%s/%s.d", dir, u->name);
+	DIR *dp = opendir(path);
+	struct strv names = { 0 };
+	struct dirent *de;
+	if (!dp) {
+		free(path);
+		return;
+	}
+	while ((de = readdir(dp)))
+		if (str_endswith(de->d_name, ".conf"))
+			strv_push(&names, de->d_name);
+	closedir(dp);
+	if (names.n)
+		qsort(names.v, (size_t)names.n, sizeof(char *), cmp_str);
+	for (int i = 0; i < names.n; i++) {
+		char *f = xasprintf("%s/%s", path, names.v[i]);
+		unit_parse_file(&u->conf, f, d);
+		free(f);
+	}
+	strv_clear(&names);
+	free(path);
+}
+
+static void load_wants_dir(const char *dir, struct unit *u)
+{
+	char *path = xasprintf("%s/%s.wants", dir, u->name);
+	DIR *dp = opendir(path);
+	struct dirent *de;
+	free(path);
+	if (!dp)
+		return;
+	while ((de = readdir(dp)))
+		if (unit_kind_from_name(de->d_name) >= 0)
+			strv_push(&u->wants_dir, de->d_name);
+	closedir(dp);
+}
+
+static void load_one(struct unit_table *t, int dirfd, const char *dir, const char *name,
+		     int has_dropins, int has_wants, struct unit_diag *d)
+{
+	int idx = table_add(t, name);
+	if (idx < 0)
+		return;
+	struct unit *u = t->units[idx];
+	struct load_ctx lc = { .outer = d, .u = u };
+	struct unit_diag ld = { .fn = load_diag, .ctx = &lc };
+
+	u->path = xasprintf("%s/%s", dir, name);
+	u->loaded = 1;
+	unit_parse_file_at(&u->conf, dirfd, name, u->path, &ld);
+	if (has_dropins)
+		load_dropins(dir, u, &ld);
+	if (has_wants)
+		load_wants_dir(dir, u);
+	unit_conf_verify(&u->conf, u->name, u->path, &ld);
+	if (ld.errors)
+		unit_set_bad(u, "invalid unit file");
+	d->errors += ld.errors;
+	d->warnings += ld.warnings;
+}
+
+int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
+{
+	DIR *dp = opendir(dir);
+	struct strv files = { 0 }, subdirs = { 0 };
+	struct dirent *de;
+
+	free(t->dir);
+	t->dir = xstrdup(dir);
+	if (!dp)
+		return -errno;
+	while ((de = readdir(dp))) {
+		const char *n = de->d_name;
+		if (n[0] == '.')
+			continue;
+		if (str_endswith(n, ".d") || str_endswith(n, ".wants"))
+			strv_push(&subdirs, n);
+		else if (unit_kind_from_name(n) >= 0)
+			strv_push(&files, n);
+		else if (str_endswith(n, ".socket") || str_endswith(n, ".timer") ||
+			 str_endswith(n, ".mount") || str_endswith(n, ".path")) {
+			char *p = xasprintf("%s/%s", dir, n);
+			if (d->fn)
+				d->fn(d->ctx, p, 0, "warning", "unit type not supported; ignored");
+			d->warnings++;
+			free(p);
+		}
+	}
+	/* Sorted so that load order, messages and tests are deterministic. */
+	if (files.n)
+		qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
+	if (subdirs.n)
+		qsort(subdirs.v, (size_t)subdirs.n, sizeof(char *), cmp_str);
+	for (int i = 0; i < files.n; i++) {
+		char key[UNIT_NAME_MAX + 16];
+		snprintf(key, sizeof(key), "%s.d", files.v[i]);
+		int drop = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+						sizeof(char *), cmp_str) != NULL;
+		snprintf(key, sizeof(key), "%s.wants", files.v[i]);
+		int wants = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+						 sizeof(char *), cmp_str) != NULL;
+		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
+	}
+	closedir(dp);
+	strv_clear(&files);
+	strv_clear(&subdirs);
+	table_resolve(t, d);
+	return 0;
+}
+
+static void add_edge(struct intv *iv, int x)
+{
+	if (!intv_contains(iv, x))
+		intv_push(iv, x);
+}
+
+/* Placeholders for names nobody defined: a Requires on them must fail. */
+static int resolve_name(struct unit_table *t, const char *name)
+{
+	int idx = table_find(t, name);
+	if (idx >= 0)
+		return idx;
+	idx = table_add(t, name);
+	if (idx >= 0)
+		unit_set_bad(t->units[idx], "unit file not found");
+	return idx;
+}
+
+/* Target i is ordered after unit `name`, unless that unit orders itself after i. */
+static void target_after(struct unit_table *t, int i, const char *name)
+{
+	int v = resolve_name(t, name);
+	if (v < 0 || v == i || strv_contains(&t->units[v]->conf.deps[DEP_AFTER], t->units[i]->name) ||
+	    strv_contains(&t->units[i]->conf.deps[DEP_BEFORE], name))
+		return;
+	add_edge(&t->units[i]->dep[DEP_AFTER], v);
+	add_edge(&t->units[v]->dep[DEP_BEFORE], i);
+}
+
+static void resolve_unit(struct unit_table *t, int i)
+{
+	static const enum dep_kind kinds[] = { DEP_REQUIRES,  DEP_WANTS,    DEP_AFTER,
+					       DEP_BEFORE,    DEP_CONFLICTS, DEP_BINDS_TO,
+					       DEP_PART_OF };
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		enum dep_kind kind = kinds[k];
+		for (int j = 0; j < t->units[i]->conf.deps[kind].n; j++) {
+			int v = resolve_name(t, t->units[i]->conf.deps[kind].v[j]);
+			if (v < 0 || v == i)
+				continue;
+			struct unit *u = t->units[i], *w = t->units[v];
+			switch (kind) {
+			case DEP_AFTER:
+				add_edge(&u->dep[DEP_AFTER], v);
+				add_edge(&w->dep[DEP_BEFORE], i);
+				break;
+			case DEP_BEFORE:
+				add_edge(&w->dep[DEP_AFTER], i);
+				add_edge(&u->dep[DEP_BEFORE], v);
+				break;
+			case DEP_CONFLICTS:
+				add_edge(&u->dep[DEP_CONFLICTS], v);
+				add_edge(&w->dep[DEP_CONFLICTS], i);
+				break;
+			default:
+				add_edge(&u->dep[kind], v);
+				if (kind != DEP_PART_OF)
+					add_edge(&w->rpull, i);
+				break;
+			}
+		}
+	}
+	/* Default dependency of targets: reached after what they pull in. */
+	if (t->units[i]->conf.kind == UNIT_TARGET) {
+		static const enum dep_kind pulls[] = { DEP_REQUIRES, DEP_WANTS, DEP_BINDS_TO };
+		for (size_t k = 0; k < ARRAY_SIZE(pulls); k++)
+			for (int j = 0; j < t->units[i]->conf.deps[pulls[k]].n; j++)
+				target_after(t, i, t->units[i]->conf.deps[pulls[k]].v[j]);
+		for (int j = 0; j < t->units[i]->wants_dir.n; j++)
+			target_after(t, i, t->units[i]->wants_dir.v[j]);
+	}
+	for (int j = 0; j < t->units[i]->wants_dir.n; j++) {
+		int v = resolve_name(t, t->units[i]->wants_dir.v[j]);
+		if (v >= 0 && v != i) {
+			add_edge(&t->units[i]->dep[DEP_WANTS], v);
+			add_edge(&t->units[v]->rpull, i);
+		}
+	}
+}
+
+void table_resolve(struct unit_table *t, struct unit_diag *d)
+{
+	(void)d;
+	for (int i = 0; i < t->n; i++) {
+		for (int k = 0; k < DEP__COUNT; k++)
+			t->units[i]->dep[k].n = 0;
+		t->units[i]->rpull.n = 0;
+	}
+	/* t->n can grow while resolving (placeholders); those have no deps. */
+	for (int i = 0; i < t->n; i++)
+		resolve_unit(t, i);
+}

@@ -1,0 +1,717 @@
+/*
+ * INI-style unit file parser. One pass over the bytes: lines are split,
+ * continuation lines joined, sections tracked, and each key is looked up in a
+ * directive table that knows its section and how to store its value.
+ *
+ * Bad input never aborts loading: every problem is reported with file and
+ * line through the diag callback. Errors (unknown key, bad value, binary data,
+ * oversized file) make the unit bad; known systemd keys that Aegis does not
+ * implement only warn, so a unit written for systemd still loads and the
+ * admin can see what was ignored.
+ */
+#define _GNU_SOURCE
+#include "unit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct pctx {
+	struct unit_conf *c;
+	const char *file;
+	int line;
+	struct unit_diag *d;
+};
+
+static void diag(struct pctx *p, const char *sev, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void diag(struct pctx *p, const char *sev, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (sev[0] == 'e')
+		p->d->errors++;
+	else
+		p->d->warnings++;
+	if (p->d->fn)
+		p->d->fn(p->d->ctx, p->file, p->line, sev, msg);
+}
+
+void unit_conf_init(struct unit_conf *c, enum unit_kind kind)
+{
+	memset(c, 0, sizeof(*c));
+	c->kind = kind;
+	c->type = SVC_SIMPLE;
+	c->restart = RESTART_NO;
+	c->restart_ms = 100;
+	c->restart_reset_ms = 10000;
+	c->start_limit_burst = 5;
+	c->start_limit_interval_ms = 10000;
+	c->timeout_start_ms = 90000;
+	c->timeout_stop_ms = 90000;
+	c->kill_signal = SIGTERM;
+	c->kill_mode = KILL_CONTROL_GROUP;
+	c->notification_fd = -1;
+	c->std_in = STDIN_NULL;
+	c->std_out = STDOUT_LOG;
+	c->std_err = STDOUT_LOG;
+}
+
+void unit_conf_free(struct unit_conf *c)
+{
+	free(c->description);
+	for (int i = 0; i < DEP__COUNT; i++)
+		strv_clear(&c->deps[i]);
+	strv_clear(&c->exec_start);
+	strv_clear(&c->exec_start_pre);
+	strv_clear(&c->exec_start_post);
+	strv_clear(&c->exec_stop);
+	strv_clear(&c->exec_reload);
+	strv_clear(&c->environment);
+	strv_clear(&c->environment_files);
+	free(c->working_directory);
+	free(c->user);
+	free(c->group);
+	free(c->pid_file);
+	free(c->tty_path);
+	memset(c, 0, sizeof(*c));
+}
+
+int unit_name_valid(const char *name)
+{
+	size_t n = strlen(name);
+	if (n == 0 || n > UNIT_NAME_MAX)
+		return 0;
+	for (const char *s = name; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
+		    !(ch >= '0' && ch <= '9') && !strchr("-_.@:\\", ch))
+			return 0;
+	}
+	const char *dot = strrchr(name, '.');
+	return dot && dot != name;
+}
+
+int unit_kind_from_name(const char *name)
+{
+	if (!unit_name_valid(name))
+		return -1;
+	if (str_endswith(name, ".service"))
+		return UNIT_SERVICE;
+	if (str_endswith(name, ".target"))
+		return UNIT_TARGET;
+	return -1;
+}
+
+/* ---- value handlers ---------------------------------------------------- */
+
+typedef int (*set_fn)(struct pctx *p, const char *key, char *val, size_t off);
+
+#define FIELD(p, off, type) ((type *)((char *)(p)->c + (off)))
+
+static int set_string(struct pctx *p, const char *key, char *val, size_t off)
+{
+	(void)key;
+	char **f = FIELD(p, off, char *);
+	free(*f);
+	*f = *val ? xstrdup(val) : NULL;
+	return 0;
+}
+
+static int set_path(struct pctx *p, const char *key, char *val, size_t off)
+{
+	const char *v = val[0] == '-' ? val + 1 : val;
+	if (*v && *v != '/' && strcmp(v, "~")) {
+		diag(p, "error", "%s= needs an absolute path, got \"%s\"", key, val);
+		return -1;
+	}
+	return set_string(p, key, val, off);
+}
+
+static int set_deps(struct pctx *p, const char *key, char *val, size_t off)
+{
+	struct strv *sv = &p->c->deps[off];
+	char *save = NULL;
+	if (!*val) {
+		strv_clear(sv);
+		return 0;
+	}
+	for (char *tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		if (unit_kind_from_name(tok) < 0) {
+			diag(p, "error", "%s=: invalid or unsupported unit name \"%s\"", key, tok);
+			return -1;
+		}
+		if (!strv_contains(sv, tok))
+			strv_push(sv, tok);
+	}
+	return 0;
+}
+
+static int set_cmd(struct pctx *p, const char *key, char *val, size_t off)
+{
+	struct strv *sv = FIELD(p, off, struct strv);
+	struct exec_cmd cmd;
+	const char *err;
+	if (!*val) {
+		strv_clear(sv);
+		return 0;
+	}
+	if (exec_cmd_parse(val, &cmd, &err) < 0) {
+		diag(p, "error", "%s=: %s", key, err);
+		return -1;
+	}
+	if (cmd.argv[0][0] != '/') {
+		diag(p, "error", "%s=: executable path must be absolute: \"%s\"", key, cmd.argv[0]);
+		exec_cmd_free(&cmd);
+		return -1;
+	}
+	exec_cmd_free(&cmd);
+	strv_push(sv, val);
+	return 0;
+}
+
+static int set_env(struct pctx *p, const char *key, char *val, size_t off)
+{
+	(void)off;
+	struct exec_cmd words;
+	const char *err;
+	if (!*val) {
+		strv_clear(&p->c->environment);
+		return 0;
+	}
+	if (exec_cmd_parse(val, &words, &err) < 0) {
+		diag(p, "error", "%s=: %s", key, err);
+		return -1;
+	}
+	for (int i = 0; i < words.argc; i++) {
+		const char *eq = strchr(words.argv[i], '=');
+		if (!eq || eq == words.argv[i]) {
+			diag(p, "error", "%s=: \"%s\" is not an assignment", key, words.argv[i]);
+			exec_cmd_free(&words);
+			return -1;
+		}
+		strv_push(&p->c->environment, words.argv[i]);
+	}
+	exec_cmd_free(&words);
+	return 0;
+}
+
+static int set_env_file(struct pctx *p, const char *key, char *val, size_t off)
+{
+	(void)off;
+	if (!*val) {
+		strv_clear(&p->c->environment_files);
+		return 0;
+	}
+	const char *path = val[0] == '-' ? val + 1 : val;
+	if (path[0] != '/') {
+		diag(p, "error", "%s= needs an absolute path, got \"%s\"", key, val);
+		return -1;
+	}
+	strv_push(&p->c->environment_files, val);
+	return 0;
+}
+
+static int set_time(struct pctx *p, const char *key, char *val, size_t off)
+{
+	uint64_t ms;
+	if (parse_timespan_ms(val, &ms) < 0) {
+		diag(p, "error", "%s=: invalid time span \"%s\"", key, val);
+		return -1;
+	}
+	*FIELD(p, off, uint64_t) = ms;
+	return 0;
+}
+
+static int set_timeout_both(struct pctx *p, const char *key, char *val, size_t off)
+{
+	(void)off;
+	if (set_time(p, key, val, offsetof(struct unit_conf, timeout_start_ms)) < 0)
+		return -1;
+	p->c->timeout_stop_ms = p->c->timeout_start_ms;
+	return 0;
+}
+
+static int set_int(struct pctx *p, const char *key, char *val, size_t off)
+{
+	uint64_t v;
+	if (parse_uint(val, 1000000, &v) < 0) {
+		diag(p, "error", "%s=: invalid number \"%s\"", key, val);
+		return -1;
+	}
+	*FIELD(p, off, int) = (int)v;
+	return 0;
+}
+
+static int set_fd(struct pctx *p, const char *key, char *val, size_t off)
+{
+	uint64_t v;
+	if (parse_uint(val, 1023, &v) < 0 || v < 3) {
+		diag(p, "error", "%s=: need a file descriptor number 3..1023, got \"%s\"", key,
+		     val);
+		return -1;
+	}
+	*FIELD(p, off, int) = (int)v;
+	return 0;
+}
+
+static int set_bool(struct pctx *p, const char *key, char *val, size_t off)
+{
+	if (parse_bool(val, FIELD(p, off, int)) < 0) {
+		diag(p, "error", "%s=: invalid boolean \"%s\"", key, val);
+		return -1;
+	}
+	return 0;
+}
+
+static int set_signal(struct pctx *p, const char *key, char *val, size_t off)
+{
+	if (parse_signal(val, FIELD(p, off, int)) < 0) {
+		diag(p, "error", "%s=: unknown signal \"%s\"", key, val);
+		return -1;
+	}
+	return 0;
+}
+
+struct enum_map {
+	const char *name;
+	int value;
+};
+
+static const struct enum_map type_map[] = {
+	{ "simple", SVC_SIMPLE },   { "exec", SVC_EXEC },     { "forking", SVC_FORKING },
+	{ "oneshot", SVC_ONESHOT }, { "notify", SVC_NOTIFY }, { NULL, 0 },
+};
+static const struct enum_map restart_map[] = {
+	{ "no", RESTART_NO },	{ "on-failure", RESTART_ON_FAILURE },
+	{ "on-abnormal", RESTART_ON_ABNORMAL }, { "always", RESTART_ALWAYS },
+	{ NULL, 0 },
+};
+static const struct enum_map killmode_map[] = {
+	{ "control-group", KILL_CONTROL_GROUP }, { "process", KILL_PROCESS },
+	{ "mixed", KILL_MIXED }, { "none", KILL_NONE }, { NULL, 0 },
+};
+static const struct enum_map stdin_map[] = {
+	{ "null", STDIN_NULL }, { "tty", STDIN_TTY }, { "tty-force", STDIN_TTY }, { NULL, 0 },
+};
+static const struct enum_map stdout_map[] = {
+	{ "journal", STDOUT_LOG }, { "log", STDOUT_LOG },     { "syslog", STDOUT_LOG },
+	{ "tty", STDOUT_TTY },	   { "null", STDOUT_NULL },   { "inherit", STDOUT_INHERIT },
+	{ "journal+console", STDOUT_LOG }, { NULL, 0 },
+};
+
+static int lookup_enum(struct pctx *p, const char *key, const char *val,
+		       const struct enum_map *m, int *out)
+{
+	for (; m->name; m++) {
+		if (!strcmp(m->name, val)) {
+			*out = m->value;
+			return 0;
+		}
+	}
+	diag(p, "error", "%s=: invalid value \"%s\"", key, val);
+	return -1;
+}
+
+#define ENUM_SETTER(fn, map, field, type)                                              \
+	static int fn(struct pctx *p, const char *key, char *val, size_t off)          \
+	{                                                                              \
+		(void)off;                                                             \
+		int v;                                                                 \
+		if (lookup_enum(p, key, val, map, &v) < 0)                             \
+			return -1;                                                     \
+		p->c->field = (type)v;                                                 \
+		return 0;                                                              \
+	}
+
+ENUM_SETTER(set_type, type_map, type, enum svc_type)
+ENUM_SETTER(set_restart, restart_map, restart, enum restart_mode)
+ENUM_SETTER(set_killmode, killmode_map, kill_mode, enum kill_mode)
+ENUM_SETTER(set_stdin, stdin_map, std_in, enum std_in)
+ENUM_SETTER(set_stdout, stdout_map, std_out, enum std_out)
+ENUM_SETTER(set_stderr, stdout_map, std_err, enum std_out)
+
+static int parse_rlim_value(const char *s, rlim_t *out)
+{
+	uint64_t v;
+	if (!strcmp(s, "infinity")) {
+		*out = RLIM_INFINITY;
+		return 0;
+	}
+	if (parse_uint(s, UINT64_MAX, &v) < 0)
+		return -1;
+	*out = (rlim_t)v;
+	return 0;
+}
+
+static int set_limit(struct pctx *p, const char *key, char *val, size_t off)
+{
+	struct rlimit rl;
+	char *colon = strchr(val, ':');
+	if (colon)
+		*colon = 0;
+	if (parse_rlim_value(val, &rl.rlim_cur) < 0 ||
+	    parse_rlim_value(colon ? colon + 1 : val, &rl.rlim_max) < 0 ||
+	    (rl.rlim_max != RLIM_INFINITY && rl.rlim_cur > rl.rlim_max)) {
+		diag(p, "error", "%s=: invalid limit (want N, N:M or infinity)", key);
+		return -1;
+	}
+	struct unit_conf *c = p->c;
+	int i;
+	for (i = 0; i < c->nlimits; i++)
+		if (c->limits[i].resource == (int)off)
+			break;
+	if (i == c->nlimits) {
+		if (c->nlimits == UNIT_NLIMITS)
+			return -1;
+		c->nlimits++;
+	}
+	c->limits[i].resource = (int)off;
+	c->limits[i].lim = rl;
+	return 0;
+}
+
+static int set_unsupported(struct pctx *p, const char *key, char *val, size_t off)
+{
+	(void)val;
+	(void)off;
+	diag(p, "warning", "%s= is not supported by aegis-init and is ignored", key);
+	return 0;
+}
+
+/* ---- directive table --------------------------------------------------- */
+
+enum { SEC_UNIT = 1, SEC_SERVICE = 2, SEC_INSTALL = 4 };
+
+struct directive {
+	const char *key;
+	int sections;
+	set_fn fn;
+	size_t off;
+};
+
+#define OFF(f) offsetof(struct unit_conf, f)
+
+static const struct directive directives[] = {
+	{ "Description", SEC_UNIT, set_string, OFF(description) },
+	{ "Requires", SEC_UNIT, set_deps, DEP_REQUIRES },
+	{ "Wants", SEC_UNIT, set_deps, DEP_WANTS },
+	{ "After", SEC_UNIT, set_deps, DEP_AFTER },
+	{ "Before", SEC_UNIT, set_deps, DEP_BEFORE },
+	{ "Conflicts", SEC_UNIT, set_deps, DEP_CONFLICTS },
+	{ "BindsTo", SEC_UNIT, set_deps, DEP_BINDS_TO },
+	{ "PartOf", SEC_UNIT, set_deps, DEP_PART_OF },
+	{ "StartLimitBurst", SEC_UNIT | SEC_SERVICE, set_int, OFF(start_limit_burst) },
+	{ "StartLimitIntervalSec", SEC_UNIT | SEC_SERVICE, set_time,
+	  OFF(start_limit_interval_ms) },
+	{ "StartLimitInterval", SEC_UNIT | SEC_SERVICE, set_time,
+	  OFF(start_limit_interval_ms) },
+	{ "Type", SEC_SERVICE, set_type, 0 },
+	{ "ExecStart", SEC_SERVICE, set_cmd, OFF(exec_start) },
+	{ "ExecStartPre", SEC_SERVICE, set_cmd, OFF(exec_start_pre) },
+	{ "ExecStartPost", SEC_SERVICE, set_cmd, OFF(exec_start_post) },
+	{ "ExecStop", SEC_SERVICE, set_cmd, OFF(exec_stop) },
+	{ "ExecReload", SEC_SERVICE, set_cmd, OFF(exec_reload) },
+	{ "Environment", SEC_SERVICE, set_env, 0 },
+	{ "EnvironmentFile", SEC_SERVICE, set_env_file, 0 },
+	{ "WorkingDirectory", SEC_SERVICE, set_path, OFF(working_directory) },
+	{ "User", SEC_SERVICE, set_string, OFF(user) },
+	{ "Group", SEC_SERVICE, set_string, OFF(group) },
+	{ "PIDFile", SEC_SERVICE, set_path, OFF(pid_file) },
+	{ "TTYPath", SEC_SERVICE, set_path, OFF(tty_path) },
+	{ "StandardInput", SEC_SERVICE, set_stdin, 0 },
+	{ "StandardOutput", SEC_SERVICE, set_stdout, 0 },
+	{ "StandardError", SEC_SERVICE, set_stderr, 0 },
+	{ "Restart", SEC_SERVICE, set_restart, 0 },
+	{ "RestartSec", SEC_SERVICE, set_time, OFF(restart_ms) },
+	{ "RestartSteps", SEC_SERVICE, set_int, OFF(restart_steps) },
+	{ "RestartMaxDelaySec", SEC_SERVICE, set_time, OFF(restart_max_delay_ms) },
+	{ "RestartResetSec", SEC_SERVICE, set_time, OFF(restart_reset_ms) },
+	{ "TimeoutStartSec", SEC_SERVICE, set_time, OFF(timeout_start_ms) },
+	{ "TimeoutStopSec", SEC_SERVICE, set_time, OFF(timeout_stop_ms) },
+	{ "TimeoutSec", SEC_SERVICE, set_timeout_both, 0 },
+	{ "KillSignal", SEC_SERVICE, set_signal, OFF(kill_signal) },
+	{ "KillMode", SEC_SERVICE, set_killmode, 0 },
+	{ "WatchdogSec", SEC_SERVICE, set_time, OFF(watchdog_ms) },
+	{ "RemainAfterExit", SEC_SERVICE, set_bool, OFF(remain_after_exit) },
+	{ "NotificationFd", SEC_SERVICE, set_fd, OFF(notification_fd) },
+	{ "LimitCPU", SEC_SERVICE, set_limit, RLIMIT_CPU },
+	{ "LimitFSIZE", SEC_SERVICE, set_limit, RLIMIT_FSIZE },
+	{ "LimitDATA", SEC_SERVICE, set_limit, RLIMIT_DATA },
+	{ "LimitSTACK", SEC_SERVICE, set_limit, RLIMIT_STACK },
+	{ "LimitCORE", SEC_SERVICE, set_limit, RLIMIT_CORE },
+	{ "LimitRSS", SEC_SERVICE, set_limit, RLIMIT_RSS },
+	{ "LimitNOFILE", SEC_SERVICE, set_limit, RLIMIT_NOFILE },
+	{ "LimitAS", SEC_SERVICE, set_limit, RLIMIT_AS },
+	{ "LimitNPROC", SEC_SERVICE, set_limit, RLIMIT_NPROC },
+	{ "LimitMEMLOCK", SEC_SERVICE, set_limit, RLIMIT_MEMLOCK },
+	{ "LimitLOCKS", SEC_SERVICE, set_limit, RLIMIT_LOCKS },
+	{ "LimitSIGPENDING", SEC_SERVICE, set_limit, RLIMIT_SIGPENDING },
+	{ "LimitMSGQUEUE", SEC_SERVICE, set_limit, RLIMIT_MSGQUEUE },
+	{ "LimitNICE", SEC_SERVICE, set_limit, RLIMIT_NICE },
+	{ "LimitRTPRIO", SEC_SERVICE, set_limit, RLIMIT_RTPRIO },
+	{ "WantedBy", SEC_INSTALL, set_deps, DEP_WANTED_BY },
+	/* Known systemd keys that Aegis does not implement: warn, keep loading. */
+	{ "Documentation", SEC_UNIT, set_unsupported, 0 },
+	{ "DefaultDependencies", SEC_UNIT, set_unsupported, 0 },
+	{ "AllowIsolate", SEC_UNIT, set_unsupported, 0 },
+	{ "Requisite", SEC_UNIT, set_unsupported, 0 },
+	{ "OnFailure", SEC_UNIT, set_unsupported, 0 },
+	{ "RequiredBy", SEC_INSTALL, set_unsupported, 0 },
+	{ "Alias", SEC_INSTALL, set_unsupported, 0 },
+	{ "Also", SEC_INSTALL, set_unsupported, 0 },
+	{ "ExecStopPost", SEC_SERVICE, set_unsupported, 0 },
+	{ "NotifyAccess", SEC_SERVICE, set_unsupported, 0 },
+	{ "PrivateTmp", SEC_SERVICE, set_unsupported, 0 },
+	{ "ProtectSystem", SEC_SERVICE, set_unsupported, 0 },
+	{ "ProtectHome", SEC_SERVICE, set_unsupported, 0 },
+	{ "NoNewPrivileges", SEC_SERVICE, set_unsupported, 0 },
+	{ "SuccessExitStatus", SEC_SERVICE, set_unsupported, 0 },
+	{ "WatchdogSignal", SEC_SERVICE, set_unsupported, 0 },
+	{ "Nice", SEC_SERVICE, set_unsupported, 0 },
+	{ "UMask", SEC_SERVICE, set_unsupported, 0 },
+};
+
+static int section_id(const char *name)
+{
+	if (!strcmp(name, "Unit"))
+		return SEC_UNIT;
+	if (!strcmp(name, "Service"))
+		return SEC_SERVICE;
+	if (!strcmp(name, "Install"))
+		return SEC_INSTALL;
+	return 0;
+}
+
+static void apply_key(struct pctx *p, int sec, char *key, char *val)
+{
+	if (!strncmp(key, "X-", 2))
+		return;
+	if (!strncmp(key, "Condition", 9) || !strncmp(key, "Assert", 6)) {
+		set_unsupported(p, key, val, 0);
+		return;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
+		const struct directive *dr = &directives[i];
+		if (strcmp(dr->key, key))
+			continue;
+		if (!(dr->sections & sec))
+			continue;
+		dr->fn(p, key, val, dr->off);
+		return;
+	}
+	diag(p, "error", "unknown key \"%s\" in this section", key);
+}
+
+/* A section name is "" when none seen yet, "?" when skipped (X- section). */
+static void handle_line(struct pctx *p, char *line, int *sec)
+{
+	char *s = str_trim(line);
+	if (!*s || *s == '#' || *s == ';')
+		return;
+	if (*s == '[') {
+		char *end = strchr(s, ']');
+		if (!end || str_trim(end + 1)[0]) {
+			diag(p, "error", "malformed section header");
+			*sec = -1;
+			return;
+		}
+		*end = 0;
+		*sec = section_id(s + 1);
+		if (*sec == SEC_SERVICE && p->c->kind != UNIT_SERVICE) {
+			diag(p, "error", "[Service] section in a target unit");
+			*sec = -1;
+		} else if (!*sec && strncmp(s + 1, "X-", 2)) {
+			diag(p, "error", "unknown section [%s]", s + 1);
+			*sec = -1;
+		} else if (!*sec) {
+			*sec = -2; /* vendor section: ignored */
+		}
+		return;
+	}
+	if (*sec == -2 || *sec == -1)
+		return; /* already reported for the header */
+	char *eq = strchr(s, '=');
+	if (!eq) {
+		diag(p, "error", "expected KEY=VALUE");
+		return;
+	}
+	if (*sec == 0) {
+		diag(p, "error", "assignment outside of any section");
+		return;
+	}
+	*eq = 0;
+	apply_key(p, *sec, str_trim(s), str_trim(eq + 1));
+}
+
+/* Rejects bytes that cannot be in a text unit file: NUL and control chars. */
+static int check_text(struct pctx *p, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if (ch == 0 || (ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f) {
+			diag(p, "error", "binary data (byte 0x%02x at column %zu); rest of file ignored",
+			     ch, i + 1);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, size_t len,
+		      struct unit_diag *d)
+{
+	struct pctx p = { .c = c, .file = file, .line = 0, .d = d };
+	int errors_before = d->errors, sec = 0, start_line = 0;
+	char *acc = NULL;
+	size_t acc_len = 0;
+	size_t pos = 0;
+
+	if (len > UNIT_FILE_MAX) {
+		diag(&p, "error", "file too large (%zu bytes, limit %d)", len, UNIT_FILE_MAX);
+		return d->errors - errors_before;
+	}
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		p.line++;
+		if (check_text(&p, buf + pos, n) < 0)
+			break;
+		if (acc_len + n > UNIT_LINE_MAX) {
+			diag(&p, "error", "line too long (limit %d bytes)", UNIT_LINE_MAX);
+			free(acc);
+			acc = NULL;
+			acc_len = 0;
+			pos += n + 1;
+			continue;
+		}
+		if (!acc)
+			start_line = p.line;
+		acc = xrealloc(acc, acc_len + n + 2);
+		memcpy(acc + acc_len, buf + pos, n);
+		acc_len += n;
+		acc[acc_len] = 0;
+		pos += n + 1;
+		/* A trailing backslash continues the line (not in comments). */
+		char *t = str_trim(acc);
+		size_t tl = strlen(t);
+		if (tl && t[tl - 1] == '\\' && t[0] != '#' && t[0] != ';' && pos < len) {
+			acc_len = (size_t)(t - acc) + tl - 1;
+			acc[acc_len++] = ' ';
+			acc[acc_len] = 0;
+			continue;
+		}
+		int cur = p.line;
+		p.line = start_line;
+		handle_line(&p, acc, &sec);
+		p.line = cur;
+		free(acc);
+		acc = NULL;
+		acc_len = 0;
+	}
+	free(acc);
+	return d->errors - errors_before;
+}
+
+/*
+ * Reads the whole file with as few system calls as possible (openat, read,
+ * close): loading 10,000 units is dominated by system calls, not parsing.
+ * A short read from a regular file means end of file.
+ */
+int unit_parse_file_at(struct unit_conf *c, int dirfd, const char *name, const char *path,
+		       struct unit_diag *d)
+{
+	struct pctx p = { .c = c, .file = path, .line = 0, .d = d };
+	static char stackbuf[16384];
+	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		diag(&p, "error", "cannot open: %s", strerror(errno));
+		return 1;
+	}
+	char *buf = stackbuf;
+	size_t cap = sizeof(stackbuf), len = 0;
+	for (;;) {
+		ssize_t r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			diag(&p, "error", "cannot read: %s", strerror(errno));
+			close(fd);
+			if (buf != stackbuf)
+				free(buf);
+			return 1;
+		}
+		len += (size_t)r;
+		if (len < cap || r == 0)
+			break;
+		if (cap > UNIT_FILE_MAX)
+			break; /* enough to know it is too large */
+		size_t ncap = cap * 4;
+		char *nb = xmalloc(ncap);
+		memcpy(nb, buf, len);
+		if (buf != stackbuf)
+			free(buf);
+		buf = nb;
+		cap = ncap;
+	}
+	close(fd);
+	int r = unit_parse_buffer(c, path, buf, len, d);
+	if (buf != stackbuf)
+		free(buf);
+	return r;
+}
+
+int unit_parse_file(struct unit_conf *c, const char *path, struct unit_diag *d)
+{
+	return unit_parse_file_at(c, AT_FDCWD, path, path, d);
+}
+
+int unit_conf_verify(struct unit_conf *c, const char *name, const char *file,
+		     struct unit_diag *d)
+{
+	struct pctx p = { .c = c, .file = file, .line = 0, .d = d };
+	int before = d->errors;
+	if (c->kind != UNIT_SERVICE)
+		return 0;
+	if (c->exec_start.n == 0)
+		diag(&p, "error", "%s has no ExecStart=", name);
+	else if (c->exec_start.n > 1 && c->type != SVC_ONESHOT)
+		diag(&p, "error", "%s: several ExecStart= lines need Type=oneshot", name);
+	if (c->notification_fd >= 0 && c->type != SVC_NOTIFY)
+		diag(&p, "warning", "%s: NotificationFd= only means something with Type=notify",
+		     name);
+	if (c->restart_max_delay_ms && c->restart_max_delay_ms < c->restart_ms)
+		diag(&p, "error", "%s: RestartMaxDelaySec= is below RestartSec=", name);
+	if (c->user || c->group) {
+		if (geteuid() != 0)
+			diag(&p, "warning", "%s: User=/Group= ignored (not running as root)", name);
+	}
+	return d->errors - before;
+}
+
+const char *svc_type_name(enum svc_type t)
+{
+	return type_map[t].name;
+}
+
+const char *restart_mode_name(enum restart_mode r)
+{
+	return restart_map[r].name;
+}
+
+const char *dep_kind_name(enum dep_kind k)
+{
+	static const char *names[] = { "Requires",  "Wants",  "After",	"Before",
+				       "Conflicts", "BindsTo", "PartOf", "WantedBy" };
+	return names[k];
+}
