@@ -3,7 +3,8 @@
 # initramfs, drive the shell on ttyS0 from the host through a pty, and check line
 # editing (erase, kill, word erase), ^C interrupting a foreground job, and ^Z
 # stopping one that fg resumes.  Needs /init to start an interactive busybox sh;
-# until the kernel can do that the cases SKIP with the reason.
+# until the kernel can do that the cases SKIP with the reason.  "aegis.shell" on
+# the command line makes /init start the shell instead of aegis-init.
 source "$(dirname "$0")/../lib.sh"
 out=$BUILD/test-tty
 mkdir -p "$out"
