@@ -2,13 +2,8 @@
 #ifndef AEGIS_TTY_INTERNAL_H
 #define AEGIS_TTY_INTERNAL_H
 
+#include <aegis/fs_abi.h>
 #include <aegis/tty.h>
-
-#ifndef O_NONBLOCK
-#define O_NOCTTY	0400
-#define O_NONBLOCK	04000
-#endif
-#define S_IFCHR_MODE	0020000
 
 /* Major numbers as on Linux. */
 #define TTY_MAJOR	4	/* tty1..: minor 1..; ttyS0..: minor 64.. */
@@ -40,6 +35,8 @@ void tty_set_winsize(struct tty *t, const struct winsize *ws);
 void pty_init(void);
 struct tty *pty_slave_get(unsigned index);	/* NULL if none or locked */
 void pty_release(struct tty *t);
+/* TIOCGPTPEER: a new descriptor for the slave of master m (O_* flags). */
+long tty_open_peer(struct tty *m, unsigned flags);
 
 /* serial ttys and the console (tty_dev.c / serial_tty.c) */
 void serial_tty_init(void);

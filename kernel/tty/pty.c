@@ -111,7 +111,7 @@ struct tty *pty_alloc(void)
 	pp->master_open = true;
 	pp->master.opens = 1;
 	/* devfs may be absent in early ktests; the pair works without the node */
-	devfs_create(name, S_IFCHR_MODE | 0620, MKDEV(PTS_MAJOR, idx), 0, 5 /* tty */);
+	devfs_create(name, S_IFCHR | 0620, MKDEV(PTS_MAJOR, idx), 0, 5 /* tty */);
 	return &pp->master;
 }
 

@@ -227,6 +227,33 @@ static unsigned tty_fop_poll(struct file *f, struct poll_table *pt)
 static const struct file_operations tty_fops = TTY_FOPS(open_tty);
 static const struct file_operations aux_fops = TTY_FOPS(open_aux);
 static const struct file_operations pts_fops = TTY_FOPS(open_pts);
+static const struct file_operations peer_fops = TTY_FOPS(NULL);
+
+long tty_open_peer(struct tty *m, unsigned flags)
+{
+	struct process *p = current_proc();
+	struct tty *s;
+	struct file *f;
+	int fd;
+
+	if (!p)
+		return -EINVAL;
+	s = pty_slave_get(m->index);
+	if (!s)
+		return -EIO;
+	f = anon_file_create(&peer_fops, s, O_RDWR | (flags & (O_NONBLOCK | O_NOCTTY)),
+			     S_IFCHR | 0620);
+	if (IS_ERR(f)) {
+		pty_release(s);
+		return PTR_ERR(f);
+	}
+	if (!(flags & O_NOCTTY))
+		tty_make_ctty(s, false);
+	fd = fd_install(p->files, f, flags & O_CLOEXEC);
+	if (fd < 0)
+		file_put(f);		/* releases the slave open */
+	return fd;
+}
 
 /* /dev/console is tty1 with console=tty0 or console=tty1 (and a framebuffer). */
 static struct tty *pick_console(void)
@@ -252,7 +279,7 @@ void tty_init(void)
 			  (void *)(uintptr_t)i);
 		if (!uart_port_present(i))
 			continue;
-		devfs_create(name, S_IFCHR_MODE | 0660, MKDEV(TTY_MAJOR, 64 + i), 0, 5);
+		devfs_create(name, S_IFCHR | 0660, MKDEV(TTY_MAJOR, 64 + i), 0, 5);
 		poll |= i > 0;
 	}
 	pty_init();
@@ -261,10 +288,10 @@ void tty_init(void)
 	chrdev_register(TTYAUX_MAJOR, "ttyaux", &aux_fops);
 	chrdev_register(PTS_MAJOR, "pts", &pts_fops);
 	if (fbcon_tty())
-		devfs_create("tty1", S_IFCHR_MODE | 0620, MKDEV(TTY_MAJOR, 1), 0, 5);
-	devfs_create("tty", S_IFCHR_MODE | 0666, MKDEV(TTYAUX_MAJOR, 0), 0, 5);
-	devfs_create("console", S_IFCHR_MODE | 0600, MKDEV(TTYAUX_MAJOR, 1), 0, 0);
-	devfs_create("ptmx", S_IFCHR_MODE | 0666, MKDEV(TTYAUX_MAJOR, 2), 0, 5);
+		devfs_create("tty1", S_IFCHR | 0620, MKDEV(TTY_MAJOR, 1), 0, 5);
+	devfs_create("tty", S_IFCHR | 0666, MKDEV(TTYAUX_MAJOR, 0), 0, 5);
+	devfs_create("console", S_IFCHR | 0600, MKDEV(TTYAUX_MAJOR, 1), 0, 0);
+	devfs_create("ptmx", S_IFCHR | 0666, MKDEV(TTYAUX_MAJOR, 2), 0, 5);
 	if (poll) {
 		struct task *th = kthread_create(serial_poll_thread, NULL, "ttySpoll");
 		if (th) {

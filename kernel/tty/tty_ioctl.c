@@ -440,6 +440,12 @@ long tty_ioctl(struct tty *t, struct file *f, unsigned cmd, unsigned long arg)
 		if (!t->pty_master)
 			return -ENOTTY;
 		return put_int(arg, t->index);
+	case TIOCGPTPEER:
+		if (!t->pty_master)
+			return -ENOTTY;
+		if (arg & ~(unsigned long)(O_ACCMODE | O_NOCTTY | O_NONBLOCK | O_CLOEXEC))
+			return -EINVAL;
+		return tty_open_peer(t, arg);
 	case TIOCSPTLCK:
 		if (!t->pty_master)
 			return -ENOTTY;

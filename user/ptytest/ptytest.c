@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#ifndef TIOCGPTPEER
+#define TIOCGPTPEER 0x5441
+#endif
 #include <sys/wait.h>
 #include <termios.h>
 #include <unistd.h>
@@ -145,6 +148,14 @@ int main(void)
 		snprintf(buf, sizeof(buf), "/dev/pts/%d", ptn);
 		s = open(buf, O_RDWR | O_NOCTTY);
 		report("pty_locked", s < 0 && errno == EIO, "slave opened before unlockpt");
+		if (s >= 0)
+			close(s);
+		/* TIOCGPTPEER opens the slave without a path */
+		unlockpt(m2);
+		s = ioctl(m2, TIOCGPTPEER, O_RDWR | O_NOCTTY);
+		fcntl(m2, F_SETFL, O_NONBLOCK);
+		report("pty_gptpeer", s >= 0 && write(s, "peer\n", 5) == 5 && expect(m2, "peer\r\n"),
+		       "TIOCGPTPEER");
 		if (s >= 0)
 			close(s);
 		close(m2);
