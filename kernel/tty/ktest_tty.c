@@ -135,6 +135,20 @@ KTEST(tty_pty_raw_vmin_vtime)
 	t0 = time_ns();
 	KT_ASSERT_EQ(kread(s, buf, sizeof(buf), false), 0);
 	KT_ASSERT(time_ns() - t0 >= 90 * 1000 * 1000);
+	/* VMIN=2 VTIME=1: one byte, then the inter-byte timer ends the read */
+	tio.c_cc[VMIN] = 2;
+	tty_set_termios(s, &tio, TCSETS);
+	memset(&a, 0, sizeof(a));
+	a.slave = s;
+	th = kthread_create(nc_reader, &a, "ktraw2");
+	kthread_start(th);
+	sleep_ns(20 * 1000 * 1000);
+	t0 = time_ns();
+	kwrite(m, "q");
+	kthread_join(th);
+	KT_ASSERT_EQ(a.r, 1);
+	KT_ASSERT(a.woke_ns - t0 >= 90 * 1000 * 1000);
+	KT_ASSERT(a.woke_ns - t0 < 1000 * 1000 * 1000);
 	pty_release(s);
 	pty_release(m);
 }

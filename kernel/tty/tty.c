@@ -165,11 +165,16 @@ static bool read_ready_locked(struct read_wait *w)
 	return ldisc_nc_ready(&t->ld, w->want, w->start, time_ns(), &w->deadline);
 }
 
+/*
+ * wq_wait's condition.  A changed deadline (the VTIME inter-byte timer starts
+ * with the first byte) also ends the wait, so tty_read sleeps again with it.
+ */
 static bool read_ready(void *arg)
 {
 	struct read_wait *w = arg;
 	unsigned long flags = spin_lock_irqsave(&w->t->lock);
-	bool r = read_ready_locked(w);
+	uint64_t before = w->deadline;
+	bool r = read_ready_locked(w) || w->deadline != before;
 
 	spin_unlock_irqrestore(&w->t->lock, flags);
 	return r;

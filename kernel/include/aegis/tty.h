@@ -48,7 +48,7 @@ struct tty {
 	struct ldisc ld;			/* [lock] */
 	int pgrp;				/* [lock] foreground process group, 0 = none */
 	int session;				/* [lock] session it controls, 0 = none */
-	int opens;				/* [lock] open files */
+	int opens;				/* [lock], pty ends [pty_lock]: open files */
 	bool hungup;				/* [lock] reads give EOF, writes EIO */
 	bool pty_master, locked;		/* [I], [lock] pty slave locked (TIOCSPTLCK) */
 	int index;				/* [I] pty number */
