@@ -237,6 +237,11 @@ long sys_sendfile(int out_fd, int in_fd, int64_t __user *offp, size_t count)
 		r = (out->flags & O_APPEND) ? -EINVAL : -EBADF;
 		goto out;
 	}
+	/* as Linux: only files can be spliced from; callers (cat) fall back to read */
+	if (!S_ISREG(in->inode->mode) && !S_ISBLK(in->inode->mode)) {
+		r = -EINVAL;
+		goto out;
+	}
 	if (offp && copy_from_user(&off, offp, sizeof(off))) {
 		r = -EFAULT;
 		goto out;

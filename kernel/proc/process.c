@@ -9,6 +9,7 @@
 #include <aegis/printk.h>
 #include <aegis/proc.h>
 #include <aegis/string.h>
+#include <aegis/tty.h>
 #include <aegis/vfs.h>
 #include <aegis/vm.h>
 
@@ -194,6 +195,8 @@ void proc_became_dead(struct process *p, int status)
 	bool autoreap;
 
 	signal_exit_process(p);
+	if (p->sid == p->pid)
+		tty_session_leader_exit(p);	/* hang up its terminal's foreground */
 	proc_release_resources(p);
 	flags = spin_lock_irqsave(&proc_lock);
 	p->exit_status = status;
