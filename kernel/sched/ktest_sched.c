@@ -142,3 +142,28 @@ KTEST(sched_preemption)
 	KT_ASSERT(a > 0);
 	KT_ASSERT(b > 0);
 }
+
+static void wake_after_sleep(void *arg)
+{
+	sleep_ns(20 * NSEC_PER_MSEC);
+	__atomic_store_n((bool *)arg, true, __ATOMIC_RELEASE);
+}
+
+/*
+ * A thread that wakes while another spins alone (no slice timer armed then) still
+ * gets the CPU: the spinner is preempted within a slice.
+ */
+KTEST(sched_wakeup_preempts_lone_spinner)
+{
+	bool woke = false;
+	struct task *t = kthread_create(wake_after_sleep, &woke, "sleeper");
+	uint64_t deadline;
+
+	kthread_start(t);
+	sched_yield();			/* let it start its sleep; we then run alone */
+	deadline = time_ns() + 500 * NSEC_PER_MSEC;
+	while (!__atomic_load_n(&woke, __ATOMIC_ACQUIRE) && time_ns() < deadline)
+		;			/* spin without yielding */
+	KT_ASSERT(woke);
+	kthread_join(t);
+}

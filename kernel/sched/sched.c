@@ -156,6 +156,10 @@ void sched_wake(struct task *t)
 			t->on_rq = true;
 			if (this_cpu()->current == rq->idle)
 				this_cpu()->need_resched = true;
+			else if (rq->nr_queued == 1 && !rq->slice_timer.pending)
+				/* the running task had the CPU alone, with no slice
+				 * timer: give it one slice from now, then switch */
+				timer_add(&rq->slice_timer, time_ns() + TIME_SLICE_NS);
 		}
 	}
 	spin_unlock_irqrestore(&rq->lock, flags);
