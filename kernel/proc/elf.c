@@ -8,9 +8,8 @@
 
 int elf_check_header(const struct elf64_ehdr *eh, size_t file_size)
 {
+	/* Linux looks at the magic and e_machine, not at the class and data bytes */
 	if (file_size < sizeof(*eh) || memcmp(eh->e_ident, "\177ELF", 4))
-		return -ENOEXEC;
-	if (eh->e_ident[4] != 2 || eh->e_ident[5] != 1)	/* 64-bit, little endian */
 		return -ENOEXEC;
 	if (eh->e_type != ET_EXEC && eh->e_type != ET_DYN)
 		return -ENOEXEC;
@@ -20,6 +19,8 @@ int elf_check_header(const struct elf64_ehdr *eh, size_t file_size)
 		return -ENOEXEC;
 	if (eh->e_phnum < 1 || eh->e_phnum > ELF_MAX_PHNUM)
 		return -ENOEXEC;
+	if (eh->e_phoff + (uint64_t)eh->e_phnum * sizeof(struct elf64_phdr) > file_size)
+		return -ENOEXEC;	/* program headers past the end of the file */
 	return 0;
 }
 
@@ -40,8 +41,8 @@ int elf_check_segments(const struct elf64_phdr *ph, unsigned n, uint64_t base,
 		/* file offset and address must agree modulo the page size */
 		if ((p->p_offset & 0xfff) != (p->p_vaddr & 0xfff))
 			return -EINVAL;
-		if (p->p_offset + p->p_filesz < p->p_offset ||
-		    (p->p_filesz && p->p_offset + p->p_filesz > file_size))
+		/* bytes past the end of the file are mapped; touching them is SIGBUS */
+		if (p->p_offset + p->p_filesz < p->p_offset)
 			return -EINVAL;
 		start = base + p->p_vaddr;
 		end = start + p->p_memsz;

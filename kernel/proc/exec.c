@@ -88,8 +88,8 @@ static int elf_prepare(struct file *f, const uint8_t *head, size_t head_len,
 	img->ph = kmalloc(phsize);
 	if (!img->ph)
 		return -ENOMEM;
-	if ((err = read_exact(f, img->ph, phsize, img->eh.e_phoff)))
-		return err;
+	if (read_exact(f, img->ph, phsize, img->eh.e_phoff))
+		return -ENOEXEC;
 	for (unsigned i = 0; i < img->eh.e_phnum; i++) {
 		if (img->ph[i].p_type == PT_INTERP) {
 			pr_warn("exec: dynamically linked programs are not supported yet\n");
@@ -97,7 +97,7 @@ static int elf_prepare(struct file *f, const uint8_t *head, size_t head_len,
 		}
 	}
 	img->base = img->eh.e_type == ET_DYN ? PIE_BASE : 0;
-	return elf_check_segments(img->ph, img->eh.e_phnum, img->base, STACK_TOP, size);
+	return 0;
 }
 
 static int prot_of(uint32_t pf)
@@ -354,6 +354,12 @@ static int exec_elf(struct file *f, const uint8_t *head, size_t n, const char *p
 
 	if ((err = elf_prepare(f, head, n, &img)))
 		goto out;
+	if (elf_check_segments(img.ph, img.eh.e_phnum, img.base, STACK_TOP,
+			       vfs_file_size(f))) {
+		/* as Linux: past the point of no return, the process dies of SIGSEGV */
+		kfree(img.ph);
+		proc_exit_group(SIGSEGV);
+	}
 	err = -ENOMEM;
 	if (!(mm = vm_create()))
 		goto out;

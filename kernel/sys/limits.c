@@ -158,13 +158,35 @@ long sys_sched_yield(void)
 	return 0;
 }
 
+/* Whether id names a live thread: 0 (the caller), a process, or one of our threads. */
+static bool sched_id_exists(int id)
+{
+	struct process *p, *me = current_proc();
+	struct list_head *pos;
+	unsigned long flags;
+	bool found = false;
+
+	if (id == 0)
+		return true;
+	if ((p = proc_find(id))) {
+		proc_put(p);
+		return true;
+	}
+	flags = spin_lock_irqsave(&me->lock);
+	list_for_each(pos, &me->threads)
+		if (container_of(pos, struct task, user.thread_node)->tid == id)
+			found = true;
+	spin_unlock_irqrestore(&me->lock, flags);
+	return found;
+}
+
 long sys_sched_getaffinity(int pid, unsigned len, uint64_t __user *mask)
 {
 	uint64_t one = 1;
 
 	if (len < sizeof(one) || (len & 7))
 		return -EINVAL;
-	if (pid < 0)
+	if (pid < 0 || !sched_id_exists(pid))
 		return -ESRCH;
 	if (copy_to_user(mask, &one, sizeof(one)))
 		return -EFAULT;
@@ -175,7 +197,7 @@ long sys_sched_setaffinity(int pid, unsigned len, const uint64_t __user *mask)
 {
 	uint64_t m = 0;
 
-	if (pid < 0)
+	if (pid < 0 || !sched_id_exists(pid))
 		return -ESRCH;
 	if (copy_from_user(&m, mask, len < sizeof(m) ? len : sizeof(m)))
 		return -EFAULT;
@@ -231,5 +253,22 @@ long sys_sched_setparam(int pid, const int __user *param)
 	return prio ? -EINVAL : 0;
 }
 
-long sys_sched_get_priority_max(int policy) { return policy == 1 || policy == 2 ? 99 : 0; }
-long sys_sched_get_priority_min(int policy) { return policy == 1 || policy == 2 ? 1 : 0; }
+static bool policy_valid(int policy)
+{
+	return policy == SCHED_OTHER || policy == 1 || policy == 2 || policy == SCHED_BATCH ||
+	       policy == SCHED_IDLE || policy == 6;
+}
+
+long sys_sched_get_priority_max(int policy)
+{
+	if (!policy_valid(policy))
+		return -EINVAL;
+	return policy == 1 || policy == 2 ? 99 : 0;	/* FIFO, RR */
+}
+
+long sys_sched_get_priority_min(int policy)
+{
+	if (!policy_valid(policy))
+		return -EINVAL;
+	return policy == 1 || policy == 2 ? 1 : 0;
+}

@@ -30,14 +30,15 @@ struct elf64_phdr {
 	uint64_t p_offset, p_vaddr, p_paddr, p_filesz, p_memsz, p_align;
 };
 
-#define ELF_MAX_PHNUM	(65536 / sizeof(struct elf64_phdr))
+#define ELF_MAX_PHNUM	(4096 / sizeof(struct elf64_phdr))	/* Linux: one page */
 
 /* Header checks before anything is read further: 0 or -ENOEXEC (Linux's answer). */
 int elf_check_header(const struct elf64_ehdr *eh, size_t file_size);
 /*
  * Checks the loadable segments against each other and the user address range,
- * with base added (static PIE).  0, -ENOEXEC (malformed), or -EINVAL (does not fit
- * in user space: Linux's answer for segments reaching the kernel half).
+ * with base added (static PIE).  0, -ENOEXEC (nothing to load), or -EINVAL (a
+ * segment that cannot be mapped; Linux finds these after the point of no return
+ * and kills the process with SIGSEGV, and so does exec).
  */
 int elf_check_segments(const struct elf64_phdr *ph, unsigned n, uint64_t base,
 		       uint64_t user_top, uint64_t file_size);
