@@ -338,8 +338,10 @@ static void exec_commit(struct process *p, struct mm_space *mm)
 	}
 	p->mm = mm;
 	vm_activate(mm);
-	if (old)
+	if (old) {
+		p->maxrss_kb = MAX(p->maxrss_kb, vm_rss_peak_pages(old) * 4);
 		vm_put(old);
+	}
 	vfork_release(p);
 }
 

@@ -34,7 +34,9 @@ void thread_exit(int status)
 	if (p->group_exiting)
 		status = p->exit_status;
 	spin_unlock_irqrestore(&p->lock, flags);
-	__atomic_add_fetch(&p->utime_ns, t->runtime_ns, __ATOMIC_RELAXED);
+	/* the slice running now counts too: short-lived children are not free */
+	__atomic_add_fetch(&p->utime_ns, t->runtime_ns + (time_ns() - t->last_run),
+			   __ATOMIC_RELAXED);
 	sigpending_clear(&t->user.pending);
 	if (last) {
 		vfork_release(p);

@@ -137,6 +137,7 @@ static void proc_release_resources(struct process *p)
 
 	p->mm = NULL;
 	if (mm) {
+		p->maxrss_kb = MAX(p->maxrss_kb, vm_rss_peak_pages(mm) * 4);
 		pt_switch(pt_kernel_root());	/* we may be running on its tables */
 		vm_put(mm);
 	}
@@ -249,6 +250,8 @@ void proc_reap(struct process *p)
 	if (p->parent) {
 		p->parent->cutime_ns += p->utime_ns + p->cutime_ns;
 		p->parent->cstime_ns += p->stime_ns + p->cstime_ns;
+		p->parent->cmaxrss_kb = MAX(p->parent->cmaxrss_kb,
+					    MAX(p->maxrss_kb, p->cmaxrss_kb));
 	}
 	spin_unlock_irqrestore(&proc_lock, flags);
 	sighand_put(p->sighand);

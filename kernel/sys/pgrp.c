@@ -49,12 +49,13 @@ long sys_setpgid(int pid, int pgid)
 		goto out;
 	}
 	spin_lock(&proc_lock);
-	if (p && (p->parent != me || p->state != PROC_ALIVE))
+	/* as Linux: a child is found until it is reaped, zombie or not */
+	if (p && p->parent != me)
 		ret = -ESRCH;
-	else if (p && p->did_exec)
-		ret = -EACCES;
 	else if (p && p->sid != me->sid)
 		ret = -EPERM;
+	else if (p && p->did_exec)
+		ret = -EACCES;
 	else if ((p ? p : me)->sid == (p ? p : me)->pid)
 		ret = -EPERM;	/* a session leader cannot move */
 	else

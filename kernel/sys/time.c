@@ -12,6 +12,7 @@
 #include <aegis/string.h>
 #include <aegis/time_abi.h>
 #include <aegis/uaccess.h>
+#include <aegis/vm.h>
 
 #define CLK_TCK		100
 #define NS_PER_TICK	(NSEC_PER_SEC / CLK_TCK)
@@ -266,6 +267,7 @@ long sys_getrusage(int who, struct k_rusage __user *ru)
 	switch (who) {
 	case RUSAGE_SELF:
 		r.ru_utime = ns_to_timeval(proc_cputime_ns(p));
+		r.ru_maxrss = (int64_t)MAX(p->maxrss_kb, vm_rss_peak_pages(p->mm) * 4);
 		r.ru_minflt = (int64_t)p->min_flt;
 		r.ru_majflt = (int64_t)p->maj_flt;
 		break;
@@ -275,6 +277,7 @@ long sys_getrusage(int who, struct k_rusage __user *ru)
 	case RUSAGE_CHILDREN:
 		r.ru_utime = ns_to_timeval(p->cutime_ns);
 		r.ru_stime = ns_to_timeval(p->cstime_ns);
+		r.ru_maxrss = (int64_t)p->cmaxrss_kb;
 		break;
 	default:
 		return -EINVAL;

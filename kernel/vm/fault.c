@@ -96,7 +96,8 @@ static int fault_in(struct mm_space *mm, const struct vma *v, vaddr_t va, bool w
 		page_put(pa);
 		return -ENOMEM;
 	}
-	mm->rss++;
+	if (++mm->rss > mm->rss_peak)
+		mm->rss_peak = mm->rss;
 	return 0;
 }
 

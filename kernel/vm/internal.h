@@ -23,6 +23,7 @@ struct mm_space {
 	vaddr_t brk_start, brk;		/* [lock] program break */
 	vaddr_t mmap_base;		/* [lock] top-down placement starts below */
 	size_t rss;			/* [lock] mapped pages; read racily for stats */
+	size_t rss_peak;		/* [lock] the most rss has been (ru_maxrss) */
 	size_t total;			/* [lock] pages covered by VMAs */
 };
 

@@ -54,6 +54,15 @@ static long check_file(struct file *f, int prot, int flags, unsigned long off)
 	return 0;
 }
 
+/* RLIMIT_AS: would the address space grow past the limit by len bytes? */
+static bool as_limit_exceeded(struct mm_space *mm, size_t len)
+{
+	uint64_t limit = current_proc()->rlim[RLIMIT_AS].cur;
+
+	return limit != RLIM_INFINITY &&
+	       (uint64_t)vm_total_pages(mm) * PAGE_SIZE + ALIGN_UP(len, PAGE_SIZE) > limit;
+}
+
 long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, unsigned long off)
 {
 	struct mm_space *mm = cur_mm();
@@ -75,8 +84,12 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, unsig
 		r = -EOVERFLOW;
 	else if (type != MAP_SHARED && type != MAP_PRIVATE && type != MAP_SHARED_VALIDATE)
 		r = -EINVAL;
+	else if (!f && type == MAP_SHARED_VALIDATE)
+		r = -EINVAL;	/* validation is for file mappings; anonymous: only the two types */
 	else if (type == MAP_SHARED_VALIDATE && (flags & ~(MAP_KNOWN | MAP_HUGE_MASK)))
 		r = -EOPNOTSUPP;
+	else if (as_limit_exceeded(mm, len))
+		r = -ENOMEM;
 	else if ((flags & MAP_FIXED) && (addr & (PAGE_SIZE - 1)))
 		r = -EINVAL;
 	else if (f && (r = check_file(f, prot, flags, off)))

@@ -77,7 +77,8 @@ static int clone_pages(struct mm_space *dst, struct mm_space *src, const struct 
 			*s = (*s & ~PTE_W) | PTE_COW;
 		*d = *s;
 		page_get(*s & PTE_ADDR_MASK);
-		dst->rss++;
+		if (++dst->rss > dst->rss_peak)
+			dst->rss_peak = dst->rss;
 	}
 	return 0;
 }
@@ -310,6 +311,11 @@ vaddr_t vm_brk(struct mm_space *mm, vaddr_t want)
 out:
 	mutex_unlock(&mm->lock);
 	return r;
+}
+
+size_t vm_rss_peak_pages(struct mm_space *mm)
+{
+	return mm ? __atomic_load_n(&mm->rss_peak, __ATOMIC_RELAXED) : 0;
 }
 
 size_t vm_rss_pages(struct mm_space *mm)

@@ -108,6 +108,8 @@ struct process {
 	uint64_t utime_ns, stime_ns;		/* [a] of dead threads */
 	uint64_t cutime_ns, cstime_ns;		/* [proc_lock] of waited-for children */
 	uint64_t min_flt, maj_flt;		/* [a] */
+	uint64_t maxrss_kb;			/* [a] peak RSS of earlier images (exec) */
+	uint64_t cmaxrss_kb;			/* [proc_lock] peak RSS of waited-for children */
 	int exit_signal;			/* [I] signal sent to the parent (SIGCHLD) */
 	void *cmdline_copy;			/* argv copy for /proc (kmalloc), NULL if none */
 	size_t cmdline_len;

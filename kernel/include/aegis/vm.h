@@ -96,6 +96,7 @@ int vm_fault(struct mm_space *mm, vaddr_t addr, uint64_t err);
 
 /* Statistics for /proc. */
 size_t vm_rss_pages(struct mm_space *mm);
+size_t vm_rss_peak_pages(struct mm_space *mm);	/* high-water mark */
 size_t vm_total_pages(struct mm_space *mm);
 /* Writes /proc/<pid>/maps text into buf; returns the length. */
 size_t vm_format_maps(struct mm_space *mm, char *buf, size_t size);
