@@ -1,15 +1,19 @@
 /*
  * string.c - memory and string primitives for a freestanding kernel.
- * Simple byte loops, except that memcpy/memset use the string instructions, which
- * are fast on every x86-64 we target (ERMSB) and keep the code short.
+ * Simple byte loops, except that memcpy/memset use the string instructions: eight
+ * bytes at a time (rep movsq/stosq), then the tail byte by byte.  Moving quadwords
+ * is never slower than bytes, and it is eight times fewer iterations where each
+ * iteration costs (CPUs without fast byte strings, and instruction-counted QEMU).
  */
 #include <aegis/string.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *ret = dst;
+	size_t quads = n >> 3, tail = n & 7;
 
-	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+	__asm__ volatile("rep movsq" : "+D"(dst), "+S"(src), "+c"(quads) : : "memory");
+	__asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(tail) : : "memory");
 	return ret;
 }
 
@@ -30,8 +34,11 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *ret = dst;
+	uint64_t pattern = 0x0101010101010101ull * (uint8_t)c;
+	size_t quads = n >> 3, tail = n & 7;
 
-	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(n) : "a"(c) : "memory");
+	__asm__ volatile("rep stosq" : "+D"(dst), "+c"(quads) : "a"(pattern) : "memory");
+	__asm__ volatile("rep stosb" : "+D"(dst), "+c"(tail) : "a"(pattern) : "memory");
 	return ret;
 }
 

@@ -29,9 +29,13 @@
 	.global arch_copy_from_user, arch_copy_to_user
 arch_copy_from_user:
 arch_copy_to_user:
-	movq %rdx, %rcx
 	call uaccess_open
-1:	rep movsb
+	movq %rdx, %rcx
+	shrq $3, %rcx
+1:	rep movsq			/* eight bytes at a time, then the tail */
+	movq %rdx, %rcx
+	andq $7, %rcx
+9:	rep movsb
 	call uaccess_close
 	xorl %eax, %eax
 	ret
@@ -39,6 +43,7 @@ arch_copy_to_user:
 	movq $-EFAULT, %rax
 	ret
 	EXTABLE 1b, 2b
+	EXTABLE 9b, 2b
 
 	.global arch_strnlen_user
 arch_strnlen_user:
