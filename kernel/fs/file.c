@@ -122,6 +122,11 @@ int vfs_mmap_page(struct file *f, uint64_t pgoff, paddr_t *page)
 	return -ENODEV;
 }
 
+bool vfs_mmap_anon(struct file *f)
+{
+	return f->fop && f->fop->mmap_anon;
+}
+
 uint64_t vfs_file_size(struct file *f)
 {
 	return f->inode ? f->inode->size : 0;

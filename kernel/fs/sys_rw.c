@@ -177,6 +177,11 @@ long sys_lseek(unsigned fd, int64_t off, unsigned whence)
 
 	if (!f)
 		return -EBADF;
+	if (f->fop && f->fop->llseek && !(f->flags & O_PATH)) {
+		r = f->fop->llseek(f, off, whence);
+		file_put(f);
+		return r;
+	}
 	if (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode)) {
 		file_put(f);
 		return -ESPIPE;
