@@ -186,6 +186,8 @@ struct dentry *at_base(int dfd, const char *path);
 /* file.c */
 struct file *file_alloc(struct dentry *d, struct inode *i, unsigned flags);
 struct file *fget_raw(struct files_struct *fs, int fd);
+/* RLIMIT_NOFILE of the caller, capped at 2^20 (fs.nr_open). */
+int fd_nofile_limit(void);
 int fd_alloc_from(struct files_struct *fs, struct file *f, int minfd, bool cloexec);
 long fd_close(struct files_struct *fs, int fd);
 ssize_t vfs_read(struct file *f, struct io_buf *b, uint64_t *pos);

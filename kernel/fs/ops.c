@@ -47,6 +47,9 @@ static struct dentry *create_node(struct dentry *dir, const char *name, unsigned
 {
 	int err = may_create(dir);
 
+	/* procfs lookups fail with ENOENT rather than give a name to create */
+	if (err != -ENOTDIR && dir->sb->magic == PROC_SUPER_MAGIC)
+		return ERR_PTR(-ENOENT);
 	if (err)
 		return ERR_PTR(err);
 	if (!dir->inode->iop || !dir->inode->iop->mknod)
@@ -295,7 +298,10 @@ int do_mknod(int dfd, const char *path, unsigned mode, uint32_t dev)
 
 	if (!type)
 		type = S_IFREG;
-	if (type == S_IFDIR || type == S_IFLNK)
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK &&
+	    type != S_IFIFO && type != S_IFSOCK)
 		return -EINVAL;
 	if ((type == S_IFCHR || type == S_IFBLK) && c && c->euid)
 		return -EPERM;

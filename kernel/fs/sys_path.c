@@ -122,6 +122,8 @@ long sys_statx(int dfd, const char __user *path, int flags, unsigned mask,
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | 0x6000))
 		return -EINVAL;
+	if (mask & 0x80000000u)		/* STATX__RESERVED */
+		return -EINVAL;
 	char *k = getname(path);
 	if (IS_ERR(k))
 		return PTR_ERR(k);
