@@ -214,6 +214,8 @@ extern const struct fs_type tmpfs_type;
 extern const struct file_operations tmpfs_file_fops, tmpfs_dir_fops;
 struct super_block *sb_alloc(const struct fs_type *t, uint64_t magic);
 int tmpfs_getpage(struct inode *i, uint64_t idx, bool create, paddr_t *pa);
+/* Zeroes [off, off+len), freeing whole pages; the size stays.  i->lock held. */
+void tmpfs_punch_hole(struct inode *i, uint64_t off, uint64_t len);
 struct inode *tmpfs_new_inode(struct super_block *sb, unsigned mode, uint32_t rdev);
 struct inode *tmpfs_make(struct super_block *sb, unsigned mode, uint32_t rdev);
 struct super_block *tmpfs_fill(const struct fs_type *t, uint64_t magic, unsigned mode);
