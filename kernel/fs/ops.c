@@ -22,13 +22,16 @@ static int may_create(struct dentry *dir)
 		return -ENOTDIR;
 	if (!dir->hashed)
 		return -ENOENT;
+	if (dir->sb->flags & MS_RDONLY)
+		return -EROFS;
 	return inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
 }
 
 /* Sticky directories: only the owner of the file or of the directory may remove. */
 static int may_delete(struct dentry *dir, struct dentry *victim)
 {
-	int err = inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
+	int err = (dir->sb->flags & MS_RDONLY) ? -EROFS
+		  : inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
 	const struct cred *c = cur_cred();
 
 	if (err)
@@ -126,18 +129,66 @@ static struct dentry *create_via_link(struct dentry *dir, const char *name, unsi
 	return d;
 }
 
+#define __O_TMPFILE	020000000
+
+/*
+ * O_TMPFILE: a regular file with no name in the directory at path (as Linux,
+ * an unhashed dentry under it), gone at its last close.  [ns] held.
+ */
+static struct dentry *create_tmpfile(struct dentry *base, const char *path, unsigned mode)
+{
+	struct nameidata nd = { 0 };
+	int err = path_walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &nd);
+
+	if (err)
+		return ERR_PTR(err);
+	struct dentry *dir = nd.d, *d = NULL;
+	if (!S_ISDIR(dir->inode->mode))
+		err = -ENOTDIR;
+	else
+		err = may_create(dir);
+	if (!err && (!dir->inode->iop || !dir->inode->iop->mknod))
+		err = -EOPNOTSUPP;
+	struct inode *i = err ? NULL
+			: dir->inode->iop->mknod(dir->sb, S_IFREG | (mode & 07777 & ~cur_umask()), 0);
+	if (!err && !i)
+		err = -ENOSPC;
+	if (!err && !(d = d_alloc(dir->sb, dir, "#tmpfile", 8))) {
+		iput(i);
+		err = -ENOMEM;
+	}
+	if (!err) {
+		i->nlink = 0;
+		d_instantiate(d, i);
+	}
+	dput(dir);
+	return err ? ERR_PTR(err) : d;
+}
+
 struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 {
-	struct dentry *base = at_base(dfd, path);
+	struct dentry *base;
 	struct nameidata nd = { 0 };
 	struct dentry *d;
 	bool created = false;
 	int err;
 
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY))
+		return ERR_PTR(-EINVAL);
+	base = at_base(dfd, path);
 	if (IS_ERR(base))
 		return (void *)base;
 	mutex_lock(&vfs_ns_lock);
-	if (flags & O_CREAT) {
+	if (flags & __O_TMPFILE) {
+		d = create_tmpfile(base, path, mode);
+		if (IS_ERR(d)) {
+			err = PTR_ERR(d);
+			goto out;
+		}
+		created = true;
+		flags &= ~(O_TMPFILE | O_EXCL);
+	} else if (flags & O_CREAT) {
 		if ((err = path_walk(base, path, LOOKUP_PARENT, &nd)))
 			goto out;
 		if (is_dot(nd.last) || nd.trailing_slash) {

@@ -354,9 +354,67 @@ struct super_block *tmpfs_fill(const struct fs_type *t, uint64_t magic, unsigned
 	return sb;
 }
 
+/* Parses the number at *s in base (8 or 10) up to ',' or the end; false if bad. */
+static bool opt_number(const char **s, unsigned base, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *p = *s;
+
+	if (*p == ',' || !*p)
+		return false;
+	for (; *p && *p != ','; p++) {
+		if (*p < '0' || *p >= '0' + (int)base || v > UINT32_MAX)
+			return false;
+		v = v * base + (uint64_t)(*p - '0');
+	}
+	*s = p;
+	*out = (uint32_t)v;
+	return v <= UINT32_MAX;
+}
+
+/*
+ * The mount options Linux's tmpfs takes: mode=, uid=, gid= set the root; size=,
+ * nr_blocks=, nr_inodes= and the rest are accepted without a limit behind them.
+ */
+static int tmpfs_parse_opts(const char *o, unsigned *mode, uint32_t *uid, uint32_t *gid)
+{
+	while (o && *o) {
+		uint32_t v;
+		if (!strncmp(o, "mode=", 5)) {
+			o += 5;
+			if (!opt_number(&o, 8, &v))
+				return -EINVAL;
+			*mode = v & 07777;
+		} else if (!strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)) {
+			bool is_uid = *o == 'u';
+			o += 4;
+			if (!opt_number(&o, 10, &v))
+				return -EINVAL;
+			*(is_uid ? uid : gid) = v;
+		} else {
+			while (*o && *o != ',')
+				o++;
+		}
+		if (*o == ',')
+			o++;
+	}
+	return 0;
+}
+
 static struct super_block *tmpfs_mount(const char *source, const void *data)
 {
-	return tmpfs_fill(&tmpfs_type, TMPFS_MAGIC, 01777);
+	unsigned mode = 01777;
+	uint32_t uid = 0, gid = 0;
+	int err = tmpfs_parse_opts(data, &mode, &uid, &gid);
+
+	if (err)
+		return ERR_PTR(err);
+	struct super_block *sb = tmpfs_fill(&tmpfs_type, TMPFS_MAGIC, mode);
+	if (sb) {
+		sb->root->inode->uid = uid;
+		sb->root->inode->gid = gid;
+	}
+	return sb;
 }
 
 const struct fs_type tmpfs_type = { .name = "tmpfs", .mount = tmpfs_mount, .nodev = true };
