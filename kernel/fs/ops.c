@@ -22,16 +22,13 @@ static int may_create(struct dentry *dir)
 		return -ENOTDIR;
 	if (!dir->hashed)
 		return -ENOENT;
-	if (dir->sb->flags & MS_RDONLY)
-		return -EROFS;
-	return inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
+	return inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);	/* EROFS too */
 }
 
 /* Sticky directories: only the owner of the file or of the directory may remove. */
 static int may_delete(struct dentry *dir, struct dentry *victim)
 {
-	int err = (dir->sb->flags & MS_RDONLY) ? -EROFS
-		  : inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
+	int err = inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
 	const struct cred *c = cur_cred();
 
 	if (err)
@@ -385,6 +382,10 @@ int do_unlink(int dfd, const char *path, bool dir)
 	if (is_dot(nd.last)) {
 		err = !dir ? -EISDIR : !strcmp(nd.last, "/") ? -EBUSY
 		      : !strcmp(nd.last, ".") ? -EINVAL : -ENOTEMPTY;
+		goto out_parent;
+	}
+	if (nd.parent->sb->flags & MS_RDONLY) {	/* before the lookup, as Linux */
+		err = -EROFS;
 		goto out_parent;
 	}
 	struct dentry *d = lookup_child(nd.parent, nd.last, strlen(nd.last));

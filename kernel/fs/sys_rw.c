@@ -328,10 +328,13 @@ long sys_copy_file_range(int fd_in, int64_t __user *off_in, int fd_out,
 		pin = (int64_t)in->pos;
 	if (!off_out)
 		pout = (int64_t)out->pos;
-	if (pin < 0 || pout < 0) {
+	/* as Linux: offsets that wrap first, then negative ones */
+	if ((uint64_t)pin + len < (uint64_t)pin || (uint64_t)pout + len < (uint64_t)pout)
+		r = -EOVERFLOW;
+	else if (pin < 0 || pout < 0)
 		r = -EINVAL;
+	if (r)
 		goto out;
-	}
 	if (len > MAX_RW_COUNT)
 		len = MAX_RW_COUNT;
 	if (len && !(buf = kmalloc(PAGE_SIZE))) {
