@@ -47,6 +47,7 @@ struct inode {
 	unsigned mode;				/* [ns] type + permission bits */
 	uint32_t uid, gid;			/* [ns] */
 	unsigned nlink;				/* [ns] */
+	bool linkable;				/* [ns] O_TMPFILE: may get a name at nlink 0 */
 	uint32_t rdev;				/* [I] */
 	int refcount;				/* [a] dentries + open files */
 	uint64_t size;				/* [lock] */

@@ -132,7 +132,8 @@ static struct dentry *create_via_link(struct dentry *dir, const char *name, unsi
  * O_TMPFILE: a regular file with no name in the directory at path (as Linux,
  * an unhashed dentry under it), gone at its last close.  [ns] held.
  */
-static struct dentry *create_tmpfile(struct dentry *base, const char *path, unsigned mode)
+static struct dentry *create_tmpfile(struct dentry *base, const char *path, unsigned mode,
+				     bool linkable)
 {
 	struct nameidata nd = { 0 };
 	int err = path_walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &nd);
@@ -156,6 +157,7 @@ static struct dentry *create_tmpfile(struct dentry *base, const char *path, unsi
 	}
 	if (!err) {
 		i->nlink = 0;
+		i->linkable = linkable;
 		d_instantiate(d, i);
 	}
 	dput(dir);
@@ -178,7 +180,7 @@ struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 		return (void *)base;
 	mutex_lock(&vfs_ns_lock);
 	if (flags & __O_TMPFILE) {
-		d = create_tmpfile(base, path, mode);
+		d = create_tmpfile(base, path, mode, !(flags & O_EXCL));
 		if (IS_ERR(d)) {
 			err = PTR_ERR(d);
 			goto out;
@@ -549,7 +551,7 @@ out:
 
 int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 {
-	struct dentry *ob = at_base(odfd, oldp), *nb;
+	struct dentry *ob = (flags & AT_EMPTY_PATH) && !*oldp ? NULL : at_base(odfd, oldp), *nb;
 	struct nameidata on = { 0 }, nn = { 0 };
 	int err;
 
@@ -562,8 +564,30 @@ int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 		return PTR_ERR(nb);
 	}
 	mutex_lock(&vfs_ns_lock);
-	if ((err = path_walk(ob, oldp, (flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &on)))
+	if ((flags & AT_EMPTY_PATH) && !*oldp) {
+		/*
+		 * The open file itself.  Linux allows it to CAP_DAC_READ_SEARCH or to
+		 * the file's opener (same creds); files record no creds yet, so any
+		 * holder of the descriptor may.
+		 */
+		struct file *f = NULL;
+		err = 0;
+		if (odfd == AT_FDCWD)
+			err = path_walk(NULL, ".", 0, &on);
+		else if (!(f = fget(odfd)))
+			err = -EBADF;
+		else if (!f->dentry)
+			err = -ENOENT;
+		else
+			dget(on.d = f->dentry);
+		if (f)
+			file_put(f);
+		if (err)
+			goto out;
+	} else if ((err = path_walk(ob, oldp, (flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0,
+				    &on))) {
 		goto out;
+	}
 	if ((err = path_walk(nb, newp, LOOKUP_PARENT, &nn)))
 		goto out;
 	struct dentry *d = lookup_child(nn.parent, nn.last, strlen(nn.last));
@@ -578,7 +602,11 @@ int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 		err = -EPERM;
 	} else if (on.d->sb != nn.parent->sb) {
 		err = -EXDEV;
-	} else if (!(err = may_create(nn.parent))) {
+	} else if ((err = may_create(nn.parent))) {
+		;
+	} else if (!i->nlink && !i->linkable) {
+		err = -ENOENT;			/* unlinked: only O_TMPFILE files come back */
+	} else {
 		d = d_alloc(nn.parent->sb, nn.parent, nn.last, strlen(nn.last));
 		if (!d) {
 			err = -ENOMEM;
@@ -588,6 +616,7 @@ int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 			d_add(d);
 			dput(d);
 			i->nlink++;
+			i->linkable = false;
 			inode_touch(i, false, true);
 			inode_touch(nn.parent->inode, true, true);
 		}
