@@ -159,8 +159,12 @@ static ssize_t mem_write(struct file *f, struct io_buf *b, uint64_t *pos)
 	return (ssize_t)b->len;		/* null, zero, random: swallow */
 }
 
+static const struct file_operations zero_fops;
+
 static int mem_open(struct file *f)
 {
+	if (MINOR(f->inode->rdev) == MEM_ZERO)
+		f->fop = &zero_fops;
 	if (MINOR(f->inode->rdev) == MEM_KMSG) {
 		uint64_t *seq = kzalloc(sizeof(*seq));
 		if (!seq)
@@ -180,12 +184,40 @@ static unsigned mem_poll(struct file *f, struct poll_table *pt)
 	return POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM;
 }
 
+/* As Linux: null, zero and full always seek to 0; random ignores seeks. */
+static int64_t mem_llseek(struct file *f, int64_t off, unsigned whence)
+{
+	switch (MINOR(f->inode->rdev)) {
+	case MEM_RANDOM:
+	case MEM_URANDOM:
+		return (int64_t)f->pos;
+	case MEM_KMSG:
+		if (off)
+			return -ESPIPE;
+		return whence == SEEK_SET || whence == SEEK_END || whence == SEEK_DATA
+		       ? 0 : -EINVAL;
+	}
+	f->pos = 0;
+	return 0;
+}
+
 static const struct file_operations mem_fops = {
 	.open = mem_open,
 	.release = mem_release,
 	.read = mem_read,
 	.write = mem_write,
 	.poll = mem_poll,
+	.llseek = mem_llseek,
+};
+
+/* /dev/zero maps as anonymous memory (private or shared), as Linux's mmap_zero */
+static const struct file_operations zero_fops = {
+	.release = mem_release,
+	.read = mem_read,
+	.write = mem_write,
+	.poll = mem_poll,
+	.llseek = mem_llseek,
+	.mmap_anon = true,
 };
 
 /* ---- nodes ---- */

@@ -122,6 +122,11 @@ int vfs_mmap_page(struct file *f, uint64_t pgoff, paddr_t *page)
 	return -ENODEV;
 }
 
+bool vfs_mmap_anon(struct file *f)
+{
+	return f->fop && f->fop->mmap_anon;
+}
+
 uint64_t vfs_file_size(struct file *f)
 {
 	return f->inode ? f->inode->size : 0;
@@ -232,7 +237,7 @@ void files_close_on_exec(struct files_struct *fs)
 			fd_close(fs, i);
 }
 
-static int nofile_limit(void)
+int fd_nofile_limit(void)
 {
 	struct process *p = current_task() ? current_task()->proc : NULL;
 	uint64_t lim = p ? p->rlim[RLIMIT_NOFILE].cur : 1024;
@@ -274,7 +279,7 @@ static int files_grow(struct files_struct *fs, int fd)
 
 int fd_alloc_from(struct files_struct *fs, struct file *f, int minfd, bool cloexec)
 {
-	int lim = nofile_limit();
+	int lim = fd_nofile_limit();
 
 	spin_lock(&fs->lock);
 	for (int fd = minfd; fd < lim; fd++) {
@@ -301,7 +306,7 @@ int fd_install(struct files_struct *fs, struct file *f, bool cloexec)
 /* Puts f at exactly fd (dup2), closing what was there.  Takes over f's ref. */
 int fd_replace(struct files_struct *fs, int fd, struct file *f, bool cloexec)
 {
-	if (fd < 0 || fd >= nofile_limit())
+	if (fd < 0 || fd >= fd_nofile_limit())
 		return -EBADF;
 	spin_lock(&fs->lock);
 	if (fd >= fs->max && files_grow(fs, fd)) {

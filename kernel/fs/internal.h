@@ -47,6 +47,7 @@ struct inode {
 	unsigned mode;				/* [ns] type + permission bits */
 	uint32_t uid, gid;			/* [ns] */
 	unsigned nlink;				/* [ns] */
+	bool linkable;				/* [ns] O_TMPFILE: may get a name at nlink 0 */
 	uint32_t rdev;				/* [I] */
 	int refcount;				/* [a] dentries + open files */
 	uint64_t size;				/* [lock] */
@@ -186,6 +187,8 @@ struct dentry *at_base(int dfd, const char *path);
 /* file.c */
 struct file *file_alloc(struct dentry *d, struct inode *i, unsigned flags);
 struct file *fget_raw(struct files_struct *fs, int fd);
+/* RLIMIT_NOFILE of the caller, capped at 2^20 (fs.nr_open). */
+int fd_nofile_limit(void);
 int fd_alloc_from(struct files_struct *fs, struct file *f, int minfd, bool cloexec);
 long fd_close(struct files_struct *fs, int fd);
 ssize_t vfs_read(struct file *f, struct io_buf *b, uint64_t *pos);
@@ -212,6 +215,8 @@ extern const struct fs_type tmpfs_type;
 extern const struct file_operations tmpfs_file_fops, tmpfs_dir_fops;
 struct super_block *sb_alloc(const struct fs_type *t, uint64_t magic);
 int tmpfs_getpage(struct inode *i, uint64_t idx, bool create, paddr_t *pa);
+/* Zeroes [off, off+len), freeing whole pages; the size stays.  i->lock held. */
+void tmpfs_punch_hole(struct inode *i, uint64_t off, uint64_t len);
 struct inode *tmpfs_new_inode(struct super_block *sb, unsigned mode, uint32_t rdev);
 struct inode *tmpfs_make(struct super_block *sb, unsigned mode, uint32_t rdev);
 struct super_block *tmpfs_fill(const struct fs_type *t, uint64_t magic, unsigned mode);

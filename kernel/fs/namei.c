@@ -69,6 +69,10 @@ int inode_permission_cred(struct inode *i, int mask, const struct cred *c)
 {
 	unsigned m = i->mode;
 
+	/* as Linux: files, directories and links of a read-only mount */
+	if ((mask & MAY_WRITE) && (i->sb->flags & MS_RDONLY) &&
+	    (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m)))
+		return -EROFS;
 	if (!c || c->fsuid == 0) {
 		if ((mask & MAY_EXEC) && !S_ISDIR(m) && !(m & 0111))
 			return -EACCES;

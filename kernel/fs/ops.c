@@ -22,7 +22,7 @@ static int may_create(struct dentry *dir)
 		return -ENOTDIR;
 	if (!dir->hashed)
 		return -ENOENT;
-	return inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);
+	return inode_permission(dir->inode, MAY_WRITE | MAY_EXEC);	/* EROFS too */
 }
 
 /* Sticky directories: only the owner of the file or of the directory may remove. */
@@ -47,6 +47,9 @@ static struct dentry *create_node(struct dentry *dir, const char *name, unsigned
 {
 	int err = may_create(dir);
 
+	/* procfs lookups fail with ENOENT rather than give a name to create */
+	if (err != -ENOTDIR && dir->sb->magic == PROC_SUPER_MAGIC)
+		return ERR_PTR(-ENOENT);
 	if (err)
 		return ERR_PTR(err);
 	if (!dir->inode->iop || !dir->inode->iop->mknod)
@@ -123,18 +126,68 @@ static struct dentry *create_via_link(struct dentry *dir, const char *name, unsi
 	return d;
 }
 
+#define __O_TMPFILE	020000000
+
+/*
+ * O_TMPFILE: a regular file with no name in the directory at path (as Linux,
+ * an unhashed dentry under it), gone at its last close.  [ns] held.
+ */
+static struct dentry *create_tmpfile(struct dentry *base, const char *path, unsigned mode,
+				     bool linkable)
+{
+	struct nameidata nd = { 0 };
+	int err = path_walk(base, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &nd);
+
+	if (err)
+		return ERR_PTR(err);
+	struct dentry *dir = nd.d, *d = NULL;
+	if (!S_ISDIR(dir->inode->mode))
+		err = -ENOTDIR;
+	else
+		err = may_create(dir);
+	if (!err && (!dir->inode->iop || !dir->inode->iop->mknod))
+		err = -EOPNOTSUPP;
+	struct inode *i = err ? NULL
+			: dir->inode->iop->mknod(dir->sb, S_IFREG | (mode & 07777 & ~cur_umask()), 0);
+	if (!err && !i)
+		err = -ENOSPC;
+	if (!err && !(d = d_alloc(dir->sb, dir, "#tmpfile", 8))) {
+		iput(i);
+		err = -ENOMEM;
+	}
+	if (!err) {
+		i->nlink = 0;
+		i->linkable = linkable;
+		d_instantiate(d, i);
+	}
+	dput(dir);
+	return err ? ERR_PTR(err) : d;
+}
+
 struct file *do_open(int dfd, const char *path, int flags, unsigned mode)
 {
-	struct dentry *base = at_base(dfd, path);
+	struct dentry *base;
 	struct nameidata nd = { 0 };
 	struct dentry *d;
 	bool created = false;
 	int err;
 
+	if ((flags & __O_TMPFILE) &&
+	    ((flags & (O_TMPFILE | O_CREAT)) != O_TMPFILE || (flags & O_ACCMODE) == O_RDONLY))
+		return ERR_PTR(-EINVAL);
+	base = at_base(dfd, path);
 	if (IS_ERR(base))
 		return (void *)base;
 	mutex_lock(&vfs_ns_lock);
-	if (flags & O_CREAT) {
+	if (flags & __O_TMPFILE) {
+		d = create_tmpfile(base, path, mode, !(flags & O_EXCL));
+		if (IS_ERR(d)) {
+			err = PTR_ERR(d);
+			goto out;
+		}
+		created = true;
+		flags &= ~(O_TMPFILE | O_EXCL);
+	} else if (flags & O_CREAT) {
 		if ((err = path_walk(base, path, LOOKUP_PARENT, &nd)))
 			goto out;
 		if (is_dot(nd.last) || nd.trailing_slash) {
@@ -295,7 +348,10 @@ int do_mknod(int dfd, const char *path, unsigned mode, uint32_t dev)
 
 	if (!type)
 		type = S_IFREG;
-	if (type == S_IFDIR || type == S_IFLNK)
+	if (type == S_IFDIR)
+		return -EPERM;
+	if (type != S_IFREG && type != S_IFCHR && type != S_IFBLK &&
+	    type != S_IFIFO && type != S_IFSOCK)
 		return -EINVAL;
 	if ((type == S_IFCHR || type == S_IFBLK) && c && c->euid)
 		return -EPERM;
@@ -328,6 +384,10 @@ int do_unlink(int dfd, const char *path, bool dir)
 	if (is_dot(nd.last)) {
 		err = !dir ? -EISDIR : !strcmp(nd.last, "/") ? -EBUSY
 		      : !strcmp(nd.last, ".") ? -EINVAL : -ENOTEMPTY;
+		goto out_parent;
+	}
+	if (nd.parent->sb->flags & MS_RDONLY) {	/* before the lookup, as Linux */
+		err = -EROFS;
 		goto out_parent;
 	}
 	struct dentry *d = lookup_child(nd.parent, nd.last, strlen(nd.last));
@@ -491,7 +551,7 @@ out:
 
 int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 {
-	struct dentry *ob = at_base(odfd, oldp), *nb;
+	struct dentry *ob = (flags & AT_EMPTY_PATH) && !*oldp ? NULL : at_base(odfd, oldp), *nb;
 	struct nameidata on = { 0 }, nn = { 0 };
 	int err;
 
@@ -504,8 +564,30 @@ int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 		return PTR_ERR(nb);
 	}
 	mutex_lock(&vfs_ns_lock);
-	if ((err = path_walk(ob, oldp, (flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0, &on)))
+	if ((flags & AT_EMPTY_PATH) && !*oldp) {
+		/*
+		 * The open file itself.  Linux allows it to CAP_DAC_READ_SEARCH or to
+		 * the file's opener (same creds); files record no creds yet, so any
+		 * holder of the descriptor may.
+		 */
+		struct file *f = NULL;
+		err = 0;
+		if (odfd == AT_FDCWD)
+			err = path_walk(NULL, ".", 0, &on);
+		else if (!(f = fget(odfd)))
+			err = -EBADF;
+		else if (!f->dentry)
+			err = -ENOENT;
+		else
+			dget(on.d = f->dentry);
+		if (f)
+			file_put(f);
+		if (err)
+			goto out;
+	} else if ((err = path_walk(ob, oldp, (flags & AT_SYMLINK_FOLLOW) ? LOOKUP_FOLLOW : 0,
+				    &on))) {
 		goto out;
+	}
 	if ((err = path_walk(nb, newp, LOOKUP_PARENT, &nn)))
 		goto out;
 	struct dentry *d = lookup_child(nn.parent, nn.last, strlen(nn.last));
@@ -520,7 +602,11 @@ int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 		err = -EPERM;
 	} else if (on.d->sb != nn.parent->sb) {
 		err = -EXDEV;
-	} else if (!(err = may_create(nn.parent))) {
+	} else if ((err = may_create(nn.parent))) {
+		;
+	} else if (!i->nlink && !i->linkable) {
+		err = -ENOENT;			/* unlinked: only O_TMPFILE files come back */
+	} else {
 		d = d_alloc(nn.parent->sb, nn.parent, nn.last, strlen(nn.last));
 		if (!d) {
 			err = -ENOMEM;
@@ -530,6 +616,7 @@ int do_link(int odfd, const char *oldp, int ndfd, const char *newp, int flags)
 			d_add(d);
 			dput(d);
 			i->nlink++;
+			i->linkable = false;
 			inode_touch(i, false, true);
 			inode_touch(nn.parent->inode, true, true);
 		}

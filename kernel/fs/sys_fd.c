@@ -126,7 +126,7 @@ long sys_fcntl(unsigned fd, unsigned cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg >= (1ul << 20)) {
+		if (arg >= (unsigned long)fd_nofile_limit()) {
 			r = -EINVAL;
 			break;
 		}
@@ -241,8 +241,13 @@ long sys_pipe(int __user *fds)
 	return sys_pipe2(fds, 0);
 }
 
+#define LOCK_MAND	32
+
 long sys_flock(unsigned fd, unsigned cmd)
 {
+	/* Linux ignores the long-broken LOCK_MAND requests before anything else */
+	if (cmd & LOCK_MAND)
+		return 0;
 	struct file *f = fget(fd);
 
 	if (!f)

@@ -122,6 +122,8 @@ long sys_statx(int dfd, const char __user *path, int flags, unsigned mask,
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | 0x6000))
 		return -EINVAL;
+	if (mask & 0x80000000u)		/* STATX__RESERVED */
+		return -EINVAL;
 	char *k = getname(path);
 	if (IS_ERR(k))
 		return PTR_ERR(k);
@@ -554,7 +556,21 @@ long sys_mount(const char __user *source, const char __user *target,
 		return r;
 	if (type && (r = strncpy_from_user(ktype, type, sizeof(ktype))) < 0)
 		return r == -ENAMETOOLONG ? -ENODEV : r;
-	return WITH_NAME(target, kt, do_mount(ksrc, kt, ktype, flags, NULL));
+	/* as Linux's copy_mount_options: up to a page, text options end at a NUL */
+	char *kdata = NULL;
+	if (data) {
+		if (!(kdata = kmalloc(PAGE_SIZE)))
+			return -ENOMEM;
+		r = strncpy_from_user(kdata, data, PAGE_SIZE);
+		if (r < 0 && r != -ENAMETOOLONG) {
+			kfree(kdata);
+			return r;
+		}
+		kdata[PAGE_SIZE - 1] = 0;
+	}
+	r = WITH_NAME(target, kt, do_mount(ksrc, kt, ktype, flags, kdata));
+	kfree(kdata);
+	return r;
 }
 
 long sys_umount2(const char __user *target, int flags)

@@ -177,6 +177,11 @@ long sys_lseek(unsigned fd, int64_t off, unsigned whence)
 
 	if (!f)
 		return -EBADF;
+	if (f->fop && f->fop->llseek && !(f->flags & O_PATH)) {
+		r = f->fop->llseek(f, off, whence);
+		file_put(f);
+		return r;
+	}
 	if (S_ISFIFO(f->inode->mode) || S_ISSOCK(f->inode->mode)) {
 		file_put(f);
 		return -ESPIPE;
@@ -246,6 +251,10 @@ long sys_sendfile(int out_fd, int in_fd, int64_t __user *offp, size_t count)
 		r = -EFAULT;
 		goto out;
 	}
+	if (off < 0) {
+		r = -EINVAL;
+		goto out;
+	}
 	uint64_t pos = offp ? (uint64_t)off : in->pos;
 	while ((size_t)total < count) {
 		struct io_buf kb = { buf, MIN(count - total, (size_t)PAGE_SIZE), false };
@@ -284,6 +293,91 @@ out:
 	return r;
 }
 
+/* Linux's generic_copy_file_checks: two regular files, readable and writable. */
+static long copy_range_check(struct file *in, struct file *out)
+{
+	if (!in || !out || (in->flags & O_PATH) || (out->flags & O_PATH))
+		return -EBADF;
+	if (S_ISDIR(in->inode->mode) || S_ISDIR(out->inode->mode))
+		return -EISDIR;
+	if (!S_ISREG(in->inode->mode) || !S_ISREG(out->inode->mode))
+		return -EINVAL;
+	if ((in->flags & O_ACCMODE) == O_WRONLY || (out->flags & O_ACCMODE) == O_RDONLY ||
+	    (out->flags & O_APPEND))
+		return -EBADF;
+	return 0;
+}
+
+/* Copies through a kernel page; offsets come from the pointers or the files. */
+long sys_copy_file_range(int fd_in, int64_t __user *off_in, int fd_out,
+			 int64_t __user *off_out, size_t len, unsigned flags)
+{
+	struct file *in = fget(fd_in), *out = fget(fd_out);
+	int64_t pin = 0, pout = 0;
+	long total = 0, r = flags ? -EINVAL : copy_range_check(in, out);
+	char *buf = NULL;
+
+	if (r)
+		goto out;
+	if ((off_in && copy_from_user(&pin, off_in, sizeof(pin))) ||
+	    (off_out && copy_from_user(&pout, off_out, sizeof(pout)))) {
+		r = -EFAULT;
+		goto out;
+	}
+	if (!off_in)
+		pin = (int64_t)in->pos;
+	if (!off_out)
+		pout = (int64_t)out->pos;
+	/* as Linux: offsets that wrap first, then negative ones */
+	if ((uint64_t)pin + len < (uint64_t)pin || (uint64_t)pout + len < (uint64_t)pout)
+		r = -EOVERFLOW;
+	else if (pin < 0 || pout < 0)
+		r = -EINVAL;
+	if (r)
+		goto out;
+	if (len > MAX_RW_COUNT)
+		len = MAX_RW_COUNT;
+	if (len && !(buf = kmalloc(PAGE_SIZE))) {
+		r = -ENOMEM;
+		goto out;
+	}
+	uint64_t pi = pin, po = pout;
+	while ((size_t)total < len) {
+		struct io_buf kb = { buf, MIN(len - total, (size_t)PAGE_SIZE), false };
+		ssize_t n = vfs_read(in, &kb, &pi);
+		if (n <= 0) {
+			r = n;
+			break;
+		}
+		struct io_buf wb = { buf, (size_t)n, false };
+		ssize_t w = vfs_write(out, &wb, &po);
+		if (w <= 0) {
+			r = w;
+			pi -= n;
+			break;
+		}
+		total += w;
+		if (w < n) {
+			pi -= n - w;
+			break;
+		}
+	}
+	if (total)
+		r = total;
+	pin = pi, pout = po;
+	if (off_in ? copy_to_user(off_in, &pin, sizeof(pin)) : (in->pos = pi, 0))
+		r = -EFAULT;
+	if (off_out ? copy_to_user(off_out, &pout, sizeof(pout)) : (out->pos = po, 0))
+		r = -EFAULT;
+out:
+	if (in)
+		file_put(in);
+	if (out)
+		file_put(out);
+	kfree(buf);
+	return r;
+}
+
 long sys_ftruncate(unsigned fd, int64_t len)
 {
 	struct file *f = fget(fd);
@@ -293,8 +387,10 @@ long sys_ftruncate(unsigned fd, int64_t len)
 		return -EBADF;
 	if (len < 0)
 		r = -EINVAL;
-	else if ((f->flags & O_ACCMODE) == O_RDONLY || (f->flags & O_PATH))
-		r = S_ISREG(f->inode->mode) ? -EBADF : -EINVAL;
+	else if (f->flags & O_PATH)
+		r = -EBADF;
+	else if ((f->flags & O_ACCMODE) == O_RDONLY || !S_ISREG(f->inode->mode))
+		r = -EINVAL;
 	else
 		r = do_truncate_inode(f->inode, len);
 	file_put(f);
@@ -343,7 +439,13 @@ long sys_fallocate(int fd, int mode, int64_t off, int64_t len)
 		r = -EISDIR;
 	else if (!S_ISREG(i->mode) || i->sb->magic != TMPFS_MAGIC)
 		r = -ENODEV;
-	else if (mode & ~FALLOC_FL_KEEP_SIZE)
+	else if (mode == (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE)) {
+		mutex_lock(&i->lock);
+		if ((uint64_t)off < i->size)
+			tmpfs_punch_hole(i, off, MIN((uint64_t)len, i->size - off));
+		inode_touch(i, true, true);
+		mutex_unlock(&i->lock);
+	} else if (mode & ~FALLOC_FL_KEEP_SIZE)
 		r = -EOPNOTSUPP;
 	else {
 		mutex_lock(&i->lock);
@@ -368,7 +470,40 @@ static long fd_ok(unsigned fd)
 	return 0;
 }
 
-long sys_fsync(unsigned fd) { return fd_ok(fd); }
-long sys_fdatasync(unsigned fd) { return fd_ok(fd); }
+/* As Linux: only files with an fsync method (regular files, directories) sync. */
+long sys_fsync(unsigned fd)
+{
+	struct file *f = fget(fd);
+
+	if (!f || (f->flags & O_PATH)) {
+		if (f)
+			file_put(f);
+		return -EBADF;
+	}
+	long r = S_ISREG(f->inode->mode) || S_ISDIR(f->inode->mode) ? 0 : -EINVAL;
+	file_put(f);
+	return r;
+}
+
+long sys_fdatasync(unsigned fd) { return sys_fsync(fd); }
+
+#define SYNC_FILE_RANGE_VALID	7
+
+long sys_sync_file_range(int fd, int64_t off, int64_t nbytes, unsigned flags)
+{
+	uint64_t end = (uint64_t)off + (uint64_t)nbytes;
+
+	if (flags & ~SYNC_FILE_RANGE_VALID)
+		return -EINVAL;
+	if (off < 0 || (int64_t)end < 0 || end < (uint64_t)off)
+		return -EINVAL;
+	struct file *f = fget(fd);
+	if (!f)
+		return -EBADF;
+	unsigned m = f->inode->mode;
+	long r = S_ISREG(m) || S_ISBLK(m) || S_ISDIR(m) || S_ISLNK(m) ? 0 : -ESPIPE;
+	file_put(f);
+	return r;
+}
 long sys_syncfs(int fd) { return fd_ok(fd); }
 long sys_sync(void) { return 0; }

@@ -86,17 +86,19 @@ int tmpfs_getpage(struct inode *i, uint64_t idx, bool create, paddr_t *pa)
 	return 0;
 }
 
-/* Frees the pages at index >= from; i->lock held (or the inode is dying). */
-static void tmpfs_free_from(struct inode *i, uint64_t from)
+/* Frees the pages at index from..to-1; i->lock held (or the inode is dying). */
+static void tmpfs_free_range(struct inode *i, uint64_t from, uint64_t to)
 {
 	if (!i->pages)
 		return;
-	for (uint64_t d = from / PT_ENTRIES; d < PT_ENTRIES; d++) {
+	to = MIN(to, (uint64_t)PT_ENTRIES * PT_ENTRIES);
+	for (uint64_t d = from / PT_ENTRIES; from < to && d <= (to - 1) / PT_ENTRIES; d++) {
 		paddr_t *l1 = i->pages[d];
 		if (!l1)
 			continue;
 		uint64_t k0 = d == from / PT_ENTRIES ? from % PT_ENTRIES : 0;
-		for (uint64_t k = k0; k < PT_ENTRIES; k++) {
+		uint64_t k1 = d == (to - 1) / PT_ENTRIES ? (to - 1) % PT_ENTRIES + 1 : PT_ENTRIES;
+		for (uint64_t k = k0; k < k1; k++) {
 			if (l1[k]) {
 				page_put(l1[k]);
 				l1[k] = 0;
@@ -104,11 +106,41 @@ static void tmpfs_free_from(struct inode *i, uint64_t from)
 				__atomic_sub_fetch(&i->sb->pages_used, 1, __ATOMIC_RELAXED);
 			}
 		}
-		if (k0 == 0) {
+		if (k0 == 0 && k1 == PT_ENTRIES) {
 			kfree(l1);
 			i->pages[d] = NULL;
 		}
 	}
+}
+
+static void tmpfs_free_from(struct inode *i, uint64_t from)
+{
+	tmpfs_free_range(i, from, UINT64_MAX);
+}
+
+/* Zeroes bytes [off, end) of the page at idx if it exists; i->lock held. */
+static void tmpfs_zero_part(struct inode *i, uint64_t idx, size_t off, size_t end)
+{
+	paddr_t pa;
+
+	if (off < end && !tmpfs_getpage(i, idx, false, &pa))
+		memset((char *)phys_to_virt(pa) + off, 0, end - off);
+}
+
+void tmpfs_punch_hole(struct inode *i, uint64_t off, uint64_t len)
+{
+	uint64_t end = off + len;
+	uint64_t first = ALIGN_UP(off, PAGE_SIZE) / PAGE_SIZE, last = end / PAGE_SIZE;
+
+	if (off / PAGE_SIZE == end / PAGE_SIZE) {
+		tmpfs_zero_part(i, off / PAGE_SIZE, off % PAGE_SIZE, end % PAGE_SIZE);
+		return;
+	}
+	if (off % PAGE_SIZE)
+		tmpfs_zero_part(i, off / PAGE_SIZE, off % PAGE_SIZE, PAGE_SIZE);
+	if (end % PAGE_SIZE)
+		tmpfs_zero_part(i, last, 0, end % PAGE_SIZE);
+	tmpfs_free_range(i, first, last);
 }
 
 void tmpfs_evict(struct inode *i)
@@ -322,9 +354,67 @@ struct super_block *tmpfs_fill(const struct fs_type *t, uint64_t magic, unsigned
 	return sb;
 }
 
+/* Parses the number at *s in base (8 or 10) up to ',' or the end; false if bad. */
+static bool opt_number(const char **s, unsigned base, uint32_t *out)
+{
+	uint64_t v = 0;
+	const char *p = *s;
+
+	if (*p == ',' || !*p)
+		return false;
+	for (; *p && *p != ','; p++) {
+		if (*p < '0' || *p >= '0' + (int)base || v > UINT32_MAX)
+			return false;
+		v = v * base + (uint64_t)(*p - '0');
+	}
+	*s = p;
+	*out = (uint32_t)v;
+	return v <= UINT32_MAX;
+}
+
+/*
+ * The mount options Linux's tmpfs takes: mode=, uid=, gid= set the root; size=,
+ * nr_blocks=, nr_inodes= and the rest are accepted without a limit behind them.
+ */
+static int tmpfs_parse_opts(const char *o, unsigned *mode, uint32_t *uid, uint32_t *gid)
+{
+	while (o && *o) {
+		uint32_t v;
+		if (!strncmp(o, "mode=", 5)) {
+			o += 5;
+			if (!opt_number(&o, 8, &v))
+				return -EINVAL;
+			*mode = v & 07777;
+		} else if (!strncmp(o, "uid=", 4) || !strncmp(o, "gid=", 4)) {
+			bool is_uid = *o == 'u';
+			o += 4;
+			if (!opt_number(&o, 10, &v))
+				return -EINVAL;
+			*(is_uid ? uid : gid) = v;
+		} else {
+			while (*o && *o != ',')
+				o++;
+		}
+		if (*o == ',')
+			o++;
+	}
+	return 0;
+}
+
 static struct super_block *tmpfs_mount(const char *source, const void *data)
 {
-	return tmpfs_fill(&tmpfs_type, TMPFS_MAGIC, 01777);
+	unsigned mode = 01777;
+	uint32_t uid = 0, gid = 0;
+	int err = tmpfs_parse_opts(data, &mode, &uid, &gid);
+
+	if (err)
+		return ERR_PTR(err);
+	struct super_block *sb = tmpfs_fill(&tmpfs_type, TMPFS_MAGIC, mode);
+	if (sb) {
+		sb->root->inode->uid = uid;
+		sb->root->inode->gid = gid;
+	}
+	return sb;
 }
 
 const struct fs_type tmpfs_type = { .name = "tmpfs", .mount = tmpfs_mount, .nodev = true };

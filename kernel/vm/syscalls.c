@@ -35,16 +35,22 @@ static struct mm_space *cur_mm(void)
 }
 
 /* Linux: the file must be readable; shared writable needs it open for writing. */
-static long check_file(struct file *f, int prot, int flags, unsigned long off)
+static long check_access(struct file *f, int prot, int flags)
 {
 	unsigned acc = file_flags(f) & O_ACCMODE;
-	paddr_t pa;
-	int err;
 
 	if ((flags & MAP_TYPE) != MAP_PRIVATE && (prot & PROT_WRITE) && acc != O_RDWR)
 		return -EACCES;
-	if (acc == O_WRONLY)
-		return -EACCES;
+	return acc == O_WRONLY ? -EACCES : 0;
+}
+
+static long check_file(struct file *f, int prot, int flags, unsigned long off)
+{
+	paddr_t pa;
+	int err = check_access(f, prot, flags);
+
+	if (err)
+		return err;
 	/* files without mmap support fail now, as in Linux, not at the first touch */
 	err = vfs_mmap_page(f, off >> PAGE_SHIFT, &pa);
 	if (err == -ENODEV)
@@ -76,6 +82,8 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, unsig
 		return -ENOMEM;
 	if (!(flags & MAP_ANONYMOUS) && !(f = fget(fd)))
 		return -EBADF;
+	/* /dev/zero: access checked as a file, then plain anonymous memory */
+	bool zero = f && vfs_mmap_anon(f);
 	if (!len)
 		r = -EINVAL;
 	else if (ALIGN_UP(len, PAGE_SIZE) < len)
@@ -92,12 +100,12 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, unsig
 		r = -ENOMEM;
 	else if ((flags & MAP_FIXED) && (addr & (PAGE_SIZE - 1)))
 		r = -EINVAL;
-	else if (f && (r = check_file(f, prot, flags, off)))
+	else if (f && (r = zero ? check_access(f, prot, flags) : check_file(f, prot, flags, off)))
 		;
 	else
 		r = vm_mmap(mm, addr, len, prot,
 			    (flags & ~MAP_TYPE) | (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED),
-			    f, f ? off : 0);
+			    zero ? NULL : f, f && !zero ? off : 0);
 	if (f)
 		file_put(f);
 	return r;

@@ -26,6 +26,8 @@ int vfs_check_exec(struct file *f);
 /* For mmap: a referenced physical page holding the file's bytes at pgoff (page
  * index).  Pages past EOF: -EIO.  shared: the page-cache page itself. */
 int vfs_mmap_page(struct file *f, uint64_t pgoff, paddr_t *page);
+/* True if mmap of f gives anonymous memory instead (/dev/zero). */
+bool vfs_mmap_anon(struct file *f);
 uint64_t vfs_file_size(struct file *f);
 /* The path of f as /proc/<pid>/exe shows it. */
 int vfs_file_path(struct file *f, char *buf, size_t size);
@@ -80,6 +82,9 @@ struct file_operations {
 	long (*ioctl)(struct file *f, unsigned cmd, unsigned long arg);	/* -ENOTTY default */
 	unsigned (*poll)(struct file *f, struct poll_table *pt);	/* POLL* mask */
 	int (*mmap_page)(struct file *f, uint64_t pgoff, paddr_t *page);
+	/* optional: the whole lseek (the VFS's default moves within the size) */
+	int64_t (*llseek)(struct file *f, int64_t off, unsigned whence);
+	bool mmap_anon;		/* mapped as anonymous memory, as /dev/zero */
 };
 
 /* The open-file fields drivers use; the VFS adds its own after these. */
