@@ -140,6 +140,7 @@ if ! grep -q "^AEGIS-TEST checks-done" "$LOG"; then
 fi
 grep "^AEGIS-TEST " "$LOG" | while read -r _ name res why; do
 	case $res in
+	aegisctl | SIGUSR2) echo "# poweroff requested with $res" ;;
 	ok) pass "$name" ;;
 	nosock) skip "$name" "aegisctl needs AF_UNIX sockets: $why" ;;
 	fail) fail "$name" "$why" ;;
