@@ -6,6 +6,8 @@
 #  - api: embedding API (1,000 instances, fuel, suspend/resume, limits)
 #  - bad input: truncations, hand-made hostile modules, 10^5 mutated
 #    modules under ASan (FUZZ_N overrides the count)
+#  - aegis: the spec files and WASI programs again, inside Aegis (tests/wasm/aegis.sh),
+#    compared with the host; WASM_PHASES="spec aegis" runs only some phases
 set -u
 ROOT=$(pwd)
 BUILD=${BUILD:-$ROOT/build}
@@ -211,8 +213,14 @@ badinput() {
 	"$W/fuzz/fuzz" mutate "$W/fuzz/seeds.txt" "$FUZZ_N" 1
 }
 
-spec
-wasi
-api
-badinput
+. "$T/aegis.sh"
+for phase in ${WASM_PHASES:-spec wasi api badinput aegis}; do
+	case $phase in
+	spec) spec ;;
+	wasi) wasi ;;
+	api) api ;;
+	badinput) badinput ;;
+	aegis) aegis_phase ;;
+	esac
+done
 exit 0
