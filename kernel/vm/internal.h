@@ -15,6 +15,9 @@
 #define MMAP_MIN_ADDR	0x10000ul		/* like Linux's vm.mmap_min_addr */
 #define MMAP_DEFAULT_BASE 0x7f0000000000ul	/* when exec has not set one */
 
+/* The span of one leaf page table: 512 pages. */
+#define PT_SPAN		(512 * PAGE_SIZE)
+
 struct mm_space {
 	struct mutex lock;
 	int refcount;			/* [a] */

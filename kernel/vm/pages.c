@@ -11,7 +11,6 @@
 #include <aegis/mm.h>
 #include "internal.h"
 
-#define PT_SPAN	(512ul * PAGE_SIZE)	/* bytes one page table covers */
 
 uint64_t vm_pte_flags(const struct vma *v)
 {
@@ -35,16 +34,15 @@ static void for_each_pte(paddr_t root, vaddr_t start, vaddr_t end,
 {
 	vaddr_t va = start;
 
+	/* one table walk per leaf table; its entries are then consecutive */
 	while (va < end) {
+		vaddr_t stop = MIN(end, ALIGN_DOWN(va, PT_SPAN) + PT_SPAN);
 		pte_t *pte = pt_walk(root, va, false);
 
-		if (!pte) {
-			va = ALIGN_DOWN(va, PT_SPAN) + PT_SPAN;
-			continue;
-		}
-		if (*pte & PTE_P)
-			fn(pte, va, arg);
-		va += PAGE_SIZE;
+		for (; pte && va < stop; va += PAGE_SIZE, pte++)
+			if (*pte & PTE_P)
+				fn(pte, va, arg);
+		va = stop;
 	}
 }
 

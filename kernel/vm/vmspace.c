@@ -61,24 +61,26 @@ static int clone_pages(struct mm_space *dst, struct mm_space *src, const struct 
 {
 	bool shared = vma_shared(v);
 
-	for (vaddr_t va = v->start; va < v->end; va += PAGE_SIZE) {
-		pte_t *s = pt_walk(src->root, va, false), *d;
+	vaddr_t va = v->start;
 
-		if (!s) {
-			va = ALIGN_DOWN(va, 512 * PAGE_SIZE) + 511 * PAGE_SIZE;
-			continue;
+	/* one walk per leaf table on each side; entries within it are consecutive */
+	while (va < v->end) {
+		vaddr_t stop = MIN(v->end, ALIGN_DOWN(va, PT_SPAN) + PT_SPAN);
+		pte_t *s = pt_walk(src->root, va, false), *d = NULL;
+
+		for (; s && va < stop; va += PAGE_SIZE, s++, d = d ? d + 1 : NULL) {
+			if (!(*s & PTE_P))
+				continue;
+			if (!d && !(d = pt_walk(dst->root, va, true)))
+				return -ENOMEM;
+			if (!shared)
+				*s = (*s & ~PTE_W) | PTE_COW;
+			*d = *s;
+			page_get(*s & PTE_ADDR_MASK);
+			if (++dst->rss > dst->rss_peak)
+				dst->rss_peak = dst->rss;
 		}
-		if (!(*s & PTE_P))
-			continue;
-		d = pt_walk(dst->root, va, true);
-		if (!d)
-			return -ENOMEM;
-		if (!shared)
-			*s = (*s & ~PTE_W) | PTE_COW;
-		*d = *s;
-		page_get(*s & PTE_ADDR_MASK);
-		if (++dst->rss > dst->rss_peak)
-			dst->rss_peak = dst->rss;
+		va = stop;
 	}
 	return 0;
 }
