@@ -56,3 +56,9 @@ void vfs_sock_put(void *node)
 {
 	iput(node);
 }
+
+/* Undoes vfs_sock_bind when the socket turned out to be bound already. */
+void vfs_sock_unlink(const char *path)
+{
+	do_unlink(AT_FDCWD, path, false);
+}

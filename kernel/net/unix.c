@@ -275,7 +275,7 @@ int unix_bind(struct unix_sock *s, const struct sockaddr_un_k *sa, unsigned len)
 {
 	struct unix_name n;
 	void *node = NULL;
-	int err;
+	int err = 0;
 
 	if (len == 2 && sa->sun_family == AF_UNIX) {
 		memset(&n, 0, sizeof(n));
@@ -285,15 +285,12 @@ int unix_bind(struct unix_sock *s, const struct sockaddr_un_k *sa, unsigned len)
 	} else if ((err = unix_mkname(sa, len, &n))) {
 		return err;
 	}
-	if (s->addrlen)
-		return -EINVAL;
-	if (!n.abstract) {
-		char path[UNIX_PATH_MAX + 1];
-		memcpy(path, n.sa.sun_path, UNIX_PATH_MAX);
-		path[UNIX_PATH_MAX] = 0;
-		if ((err = vfs_sock_bind(path, &node)))
-			return err;
-	}
+	char path[UNIX_PATH_MAX + 1];
+	memcpy(path, n.sa.sun_path, UNIX_PATH_MAX);
+	path[UNIX_PATH_MAX] = 0;
+	/* As Linux: the file is made first (EADDRINUSE), then EINVAL if bound. */
+	if (!n.abstract && (err = vfs_sock_bind(path, &node)))
+		return err;
 	mutex_lock(&unix_lock);
 	if (s->addrlen) {
 		err = -EINVAL;
@@ -316,8 +313,10 @@ int unix_bind(struct unix_sock *s, const struct sockaddr_un_k *sa, unsigned len)
 		bound_list = s;
 	}
 	mutex_unlock(&unix_lock);
-	if (node)
+	if (node) {
 		vfs_sock_put(node);
+		vfs_sock_unlink(path);
+	}
 	return err;
 }
 

@@ -100,9 +100,10 @@ static bool has_room(void *arg)
 	return r->type == SOCK_DGRAM ? r->rq_len <= DGRAM_QLEN : r->rq_bytes < w->limit;
 }
 
-static ssize_t epipe(struct unix_msg *m)
+/* EPIPE; only streams raise SIGPIPE (Linux's dgram/seqpacket sendmsg does not). */
+static ssize_t epipe(struct unix_sock *s, struct unix_msg *m)
 {
-	if (!(m->flags & MSG_NOSIGNAL))
+	if (s->type == SOCK_STREAM && !(m->flags & MSG_NOSIGNAL))
 		signal_send_task(current_task(), SIGPIPE, NULL);
 	return -EPIPE;
 }
@@ -168,7 +169,7 @@ static ssize_t stream_send(struct unix_sock *s, struct unix_msg *m, bool nonbloc
 	} while (sent < m->len);
 	if (sent)
 		return (ssize_t)sent;
-	return err == -EPIPE ? epipe(m) : err;
+	return err == -EPIPE ? epipe(s, m) : err;
 }
 
 static ssize_t dgram_send(struct unix_sock *s, struct unix_msg *m, bool nonblock)
@@ -218,7 +219,7 @@ static ssize_t dgram_send(struct unix_sock *s, struct unix_msg *m, bool nonblock
 	mutex_unlock(&unix_lock);
 	unix_skb_free(skb);
 	unix_sock_put(r);
-	return err == -EPIPE ? epipe(m) : err;
+	return err == -EPIPE ? epipe(s, m) : err;
 }
 
 /* Sends m; Context: may sleep, unix_lock not held.  Frees or passes on m->fds. */

@@ -109,6 +109,7 @@ const struct file_operations *file_fops(struct file *f);
 int vfs_sock_bind(const char *path, void **node);	/* -EADDRINUSE if it exists */
 int vfs_sock_lookup(const char *path, void **node);	/* -ECONNREFUSED: not a socket */
 void vfs_sock_put(void *node);
+void vfs_sock_unlink(const char *path);
 
 /* Boot: mount the root tmpfs, unpack the initramfs into it, mount devfs etc. */
 void vfs_init(void);
