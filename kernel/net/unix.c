@@ -81,10 +81,10 @@ static void unbind(struct unix_sock *s)
 
 /*
  * The last close: the peer of a connection sees end of file (ECONNRESET if we
- * leave unread data), waiting connections of a listener are dropped.
+ * leave unread data or were never accepted), waiting connections are dropped.
  * Context: may sleep; unix_lock not held.
  */
-static void unix_release_sock(struct unix_sock *s)
+static void unix_release_sock(struct unix_sock *s, bool embryo)
 {
 	struct unix_skb *rq;
 	struct unix_sock *peer, *bl;
@@ -101,7 +101,7 @@ static void unix_release_sock(struct unix_sock *s)
 	s->peer = NULL;
 	if (peer && s->type != SOCK_DGRAM) {
 		peer->shut = RCV_SHUT | SEND_SHUT;
-		if (s->rq_head || s->bl_head)
+		if (s->rq_head || embryo)
 			peer->err = ECONNRESET;
 	}
 	rq = s->rq_head;
@@ -124,7 +124,7 @@ static void unix_release_sock(struct unix_sock *s)
 	}
 	while (bl) {
 		struct unix_sock *next = bl->bl_next;
-		unix_release_sock(bl);
+		unix_release_sock(bl, true);
 		bl = next;
 	}
 	if (node)
@@ -134,7 +134,7 @@ static void unix_release_sock(struct unix_sock *s)
 
 static void unix_release(struct file *f)
 {
-	unix_release_sock(file_private(f));
+	unix_release_sock(file_private(f), false);
 }
 
 static ssize_t unix_read(struct file *f, struct io_buf *b, uint64_t *pos)
@@ -501,7 +501,7 @@ int unix_accept(struct unix_sock *s, bool nonblock, struct unix_sock **out)
 /* Releases a connection accept() took but could not give a descriptor. */
 void unix_accept_abort(struct unix_sock *e)
 {
-	unix_release_sock(e);
+	unix_release_sock(e, false);
 }
 
 int unix_socketpair(int type, struct unix_sock **a, struct unix_sock **b)

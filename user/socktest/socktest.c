@@ -159,6 +159,24 @@ static int t_boundaries(void)
 	return 0;
 }
 
+static int t_seqpacket_listen(void)
+{
+	int l = bound(SOCK_SEQPACKET, "seq");
+	CHECK(l >= 0 && listen(l, 2) == 0);
+	int c = connect_to(SOCK_SEQPACKET, "seq");
+	CHECK(c >= 0);
+	int a = accept(l, NULL, NULL);
+	CHECK(a >= 0);
+	char buf[16];
+	CHECK(send(c, "one", 3, 0) == 3 && send(c, "two!", 4, 0) == 4);
+	CHECK(recv(a, buf, 16, 0) == 3 && recv(a, buf, 16, 0) == 4);
+	close(c);
+	CHECK(recv(a, buf, 16, 0) == 0);
+	close(a);
+	close(l);
+	return 0;
+}
+
 static int t_nonblock(void)
 {
 	int sv[2];
@@ -516,6 +534,27 @@ static int t_blocking(void)
 	return 0;
 }
 
+static int t_reset(void)
+{
+	int sv[2];
+	char buf[8];
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, sv) == 0);
+	CHECK(write(sv[1], "unread", 6) == 6);
+	close(sv[0]);	/* closed with unread data: the peer sees ECONNRESET once */
+	CHECK_ERR(read(sv[1], buf, 8), ECONNRESET);
+	CHECK(read(sv[1], buf, 8) == 0);
+	close(sv[1]);
+	int l = bound(SOCK_STREAM, "rst");
+	CHECK(l >= 0 && listen(l, 1) == 0);
+	int c = connect_to(SOCK_STREAM, "rst");
+	CHECK(c >= 0);
+	close(l);	/* never accepted */
+	CHECK_ERR(read(c, buf, 8), ECONNRESET);
+	CHECK(read(c, buf, 8) == 0);
+	close(c);
+	return 0;
+}
+
 static int t_bulk(void)
 {
 	int sv[2];
@@ -554,6 +593,7 @@ int main(void)
 	run("create", t_create);
 	run("pair_stream", t_pair_stream);
 	run("boundaries", t_boundaries);
+	run("seqpacket_listen", t_seqpacket_listen);
 	run("nonblock", t_nonblock);
 	run("eof_epipe", t_eof_epipe);
 	run("bind_path", t_bind_path);
@@ -565,6 +605,7 @@ int main(void)
 	run("scm_creds", t_scm_creds);
 	run("sockopts", t_sockopts);
 	run("blocking", t_blocking);
+	run("reset", t_reset);
 	run("bulk", t_bulk);
 	char cmd[128];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
