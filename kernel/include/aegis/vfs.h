@@ -109,6 +109,13 @@ int devfs_remove(const char *name);
 struct file *anon_file_create(const struct file_operations *fops, void *priv, unsigned flags,
 			      unsigned mode);
 
+/* AF_UNIX names (socknode.c): node is a referenced opaque inode (vfs_sock_put). */
+const struct file_operations *file_fops(struct file *f);
+int vfs_sock_bind(const char *path, void **node);	/* -EADDRINUSE if it exists */
+int vfs_sock_lookup(const char *path, void **node);	/* -ECONNREFUSED: not a socket */
+void vfs_sock_put(void *node);
+void vfs_sock_unlink(const char *path);
+
 /* Boot: mount the root tmpfs, unpack the initramfs into it, mount devfs etc. */
 void vfs_init(void);
 
