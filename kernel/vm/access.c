@@ -10,14 +10,19 @@
 
 /*
  * The physical page behind va, faulted in (and made private if write) as a
- * debugger would: the VMA's protection is not checked.  Caller holds mm->lock.
+ * debugger would: the VMA's protection is not checked, except that special
+ * mappings are never written.  Caller holds mm->lock.
  */
 static int page_for(struct mm_space *mm, vaddr_t va, bool write, paddr_t *pa)
 {
 	pte_t *pte = pt_walk(mm->root, va, false);
 	bool ok = pte && (*pte & PTE_P) && (!write || !(*pte & PTE_COW));
+	const struct vma *v;
 	int err;
 
+	/* the vDSO's pages are every process's: a debugger may not patch them */
+	if (write && (v = vma_find(&mm->vmas, va)) && (v->flags & VMA_SPECIAL))
+		return -EFAULT;
 	if (!ok) {
 		err = vm_fault_locked(mm, va, write, false, true);
 		if (err)
