@@ -20,11 +20,12 @@ KASFLAGS := -D__ASSEMBLER__ -Ikernel/include -Ikernel/arch/$(ARCH)/include -MMD 
 KLDFLAGS := -n -nostdlib -static -z max-page-size=0x1000 --no-warn-rwx-segments \
 	-T kernel/arch/$(ARCH)/linker.ld
 
-KSRCS := $(shell find kernel -name '*.c' -o -name '*.S' | LC_ALL=C sort)
+KSRCS := $(shell find kernel -path kernel/vdso/user -prune -o \( -name '*.c' -o -name '*.S' \) \
+	-print | LC_ALL=C sort)
 # Generated sources (not in the tree): the syscall table, and the framebuffer
 # console font made from kbd's PSF (tools/mkfont.py).
 KGEN := $(B)/kernel/gen/syscall_table.c $(B)/kernel/gen/font.c
-KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS)) $(KGEN:.c=.c.o)
+KOBJS := $(patsubst %,$(B)/%.o,$(KSRCS)) $(KGEN:.c=.c.o) $(B)/kernel/gen/vdso_image.S.o
 KERNEL := $(B)/kernel/aegis.elf
 
 USER_DIRS := $(patsubst %/Makefile,%,$(wildcard user/*/Makefile))
@@ -59,6 +60,39 @@ $(B)/kernel/gen/syscall_table.c: kernel/sys/syscalls.tbl tools/gen-syscalls.py
 $(B)/kernel/gen/%.c.o: $(B)/kernel/gen/%.c
 	@echo "  CC      $(notdir $<)"
 	@$(KCC) $(KCFLAGS) -c $< -o $@
+
+# The vDSO: a small position-independent shared object (no relocations) built from
+# kernel/vdso/user/ with user-mode flags, then embedded in the kernel with .incbin.
+VDSO_SRCS := $(wildcard kernel/vdso/user/*.c kernel/vdso/user/*.S)
+VDSO_OBJS := $(patsubst kernel/vdso/user/%,$(B)/kernel/vdso/user/%.o,$(VDSO_SRCS))
+VDSO := $(B)/kernel/vdso/vdso.so
+VCFLAGS := -std=gnu11 -O2 -fPIC -ffreestanding -fno-stack-protector -fno-builtin \
+	-fno-asynchronous-unwind-tables -mno-red-zone -Wall -Wextra -DAEGIS_VDSO_USER \
+	-Ikernel/include -MMD -MP
+VLDFLAGS := -shared -nostdlib -soname=linux-vdso.so.1 --hash-style=both --build-id=none \
+	-Bsymbolic -z max-page-size=4096 -z noexecstack -T kernel/vdso/user/vdso.lds
+$(B)/kernel/vdso/user/%.c.o: kernel/vdso/user/%.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (vdso)"
+	@$(KCC) $(VCFLAGS) -c $< -o $@
+$(B)/kernel/vdso/user/%.S.o: kernel/vdso/user/%.S
+	@mkdir -p $(dir $@)
+	@echo "  AS      $< (vdso)"
+	@$(KCC) $(VCFLAGS) -D__ASSEMBLER__ -c $< -o $@
+$(VDSO): $(VDSO_OBJS) kernel/vdso/user/vdso.lds
+	@echo "  LD      $@"
+	@$(KLD) $(VLDFLAGS) $(VDSO_OBJS) -o $@.tmp
+	@if readelf -r $@.tmp | grep -q R_X86_64; then \
+		echo "vdso: the object has relocations"; readelf -r $@.tmp; exit 1; fi
+	@mv $@.tmp $@
+$(B)/kernel/gen/vdso_image.S: $(VDSO)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '.section .rodata' '.balign 4096' '.globl vdso_image, vdso_image_end' \
+		'vdso_image:' '.incbin "$(VDSO)"' 'vdso_image_end:' \
+		'.section .note.GNU-stack, "", @progbits' > $@
+$(B)/kernel/gen/vdso_image.S.o: $(B)/kernel/gen/vdso_image.S $(VDSO)
+	@echo "  AS      $(notdir $<)"
+	@$(KCC) $(KASFLAGS) -c $< -o $@
 
 # docs/SYSCALLS.md says which calls the built kernel implements.
 syscall-docs: $(KERNEL)
@@ -125,6 +159,6 @@ clean:
 FORCE:
 
 # flags changes rebuild everything
-$(KOBJS): Makefile
+$(KOBJS) $(VDSO_OBJS): Makefile
 
--include $(KOBJS:.o=.d)
+-include $(KOBJS:.o=.d) $(VDSO_OBJS:.o=.d)

@@ -14,6 +14,7 @@
 #include <aegis/sched.h>
 #include <aegis/time.h>
 #include <aegis/tty.h>
+#include <aegis/vdso.h>
 #include <aegis/vfs.h>
 
 void crashtest_maybe(void);
@@ -26,6 +27,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 
 	mm_init();
 	arch_init();
+	vdso_init();		/* after the clocks (arch_init), before any exec */
 	fpu_init();
 	sched_init();
 	sched_start();

@@ -17,6 +17,7 @@
 #include <aegis/string.h>
 #include <aegis/syscall.h>
 #include <aegis/uaccess.h>
+#include <aegis/vdso.h>
 #include <aegis/vfs.h>
 #include <aegis/vm.h>
 #include <asm/cpu.h>
@@ -48,6 +49,7 @@
 #define AT_RANDOM	25
 #define AT_HWCAP2	26
 #define AT_EXECFN	31
+#define AT_SYSINFO_EHDR	33
 
 void fpu_reset(struct task *t);
 void vfork_release(struct process *p);
@@ -169,7 +171,7 @@ static int map_image(struct mm_space *mm, struct file *f, struct elf_image *img)
  * initial rsp or -errno.
  */
 static long build_stack(struct mm_space *mm, const struct exec_args *a, const char *execfn,
-			const struct elf_image *img)
+			const struct elf_image *img, uint64_t vdso)
 {
 	size_t execfn_len = strlen(execfn) + 1, nptrs, total, pos = 0;
 	uint64_t top = STACK_TOP, strings, random, platform, sp, *w;
@@ -189,7 +191,7 @@ static long build_stack(struct mm_space *mm, const struct exec_args *a, const ch
 	strings = top - execfn_len - a->used;
 	platform = ALIGN_DOWN(strings - 7, 8);
 	random = platform - 16;
-	nptrs = 1 + a->argc + 1 + a->envc + 1 + 2 * 19;	/* argc, argv, envp, auxv */
+	nptrs = 1 + a->argc + 1 + a->envc + 1 + 2 * 20;	/* argc, argv, envp, auxv */
 	sp = ALIGN_DOWN(random - nptrs * 8, 16);
 	total = top - sp;
 	if (total > stack_size / 4)
@@ -223,7 +225,8 @@ static long build_stack(struct mm_space *mm, const struct exec_args *a, const ch
 		{ AT_UID, c->uid }, { AT_EUID, c->euid }, { AT_GID, c->gid },
 		{ AT_EGID, c->egid }, { AT_SECURE, 0 }, { AT_RANDOM, random },
 		{ AT_HWCAP, id[3] }, { AT_HWCAP2, 0 }, { AT_CLKTCK, 100 },
-		{ AT_PLATFORM, platform }, { AT_EXECFN, top - execfn_len }, { AT_NULL, 0 },
+		{ AT_PLATFORM, platform }, { AT_EXECFN, top - execfn_len },
+		{ AT_SYSINFO_EHDR, vdso }, { AT_NULL, 0 },
 	};
 	memcpy(w, auxv, sizeof(auxv));
 #undef AT
@@ -351,7 +354,7 @@ static int exec_elf(struct file *f, const uint8_t *head, size_t n, const char *p
 	struct process *p = current_proc();
 	struct elf_image img = { 0 };
 	struct mm_space *mm = NULL;
-	long sp;
+	long sp, vdso;
 	int err;
 
 	if ((err = elf_prepare(f, head, n, &img)))
@@ -367,7 +370,14 @@ static int exec_elf(struct file *f, const uint8_t *head, size_t n, const char *p
 		goto out;
 	if ((err = map_image(mm, f, &img)))
 		goto out;
-	sp = build_stack(mm, a, path, &img);
+	/* the vDSO just above the mmap area, which then starts below it */
+	vdso = vdso_map(mm, MMAP_BASE - vdso_map_size());
+	if (vdso < 0) {
+		err = (int)vdso;
+		goto out;
+	}
+	vm_set_mmap_base(mm, MMAP_BASE - vdso_map_size());
+	sp = build_stack(mm, a, path, &img, (uint64_t)vdso);
 	if (sp < 0) {
 		err = (int)sp;
 		goto out;

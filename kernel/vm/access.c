@@ -10,14 +10,19 @@
 
 /*
  * The physical page behind va, faulted in (and made private if write) as a
- * debugger would: the VMA's protection is not checked.  Caller holds mm->lock.
+ * debugger would: the VMA's protection is not checked, except that special
+ * mappings are never written.  Caller holds mm->lock.
  */
 static int page_for(struct mm_space *mm, vaddr_t va, bool write, paddr_t *pa)
 {
 	pte_t *pte = pt_walk(mm->root, va, false);
 	bool ok = pte && (*pte & PTE_P) && (!write || !(*pte & PTE_COW));
+	const struct vma *v;
 	int err;
 
+	/* the vDSO's pages are every process's: a debugger may not patch them */
+	if (write && (v = vma_find(&mm->vmas, va)) && (v->flags & VMA_SPECIAL))
+		return -EFAULT;
 	if (!ok) {
 		err = vm_fault_locked(mm, va, write, false, true);
 		if (err)
@@ -75,7 +80,7 @@ int vm_zero_range(struct mm_space *mm, vaddr_t start, vaddr_t end)
 	return r < 0 ? (int)r : 0;
 }
 
-/* The /proc/<pid>/maps label of v: its file, [heap], [stack] or none. */
+/* The /proc/<pid>/maps label of v: its file, [heap], [vvar], [vdso], [stack] or none. */
 static void label(struct mm_space *mm, const struct vma *v, char *buf, size_t size)
 {
 	buf[0] = 0;
@@ -85,6 +90,10 @@ static void label(struct mm_space *mm, const struct vma *v, char *buf, size_t si
 	} else if (mm->brk_start && v->start <= mm->brk && v->end >= mm->brk_start) {
 		/* Linux's rule: the VMA touches [start_brk, brk] (bss may merge in) */
 		snprintf(buf, size, "[heap]");
+	} else if (v->flags & VMA_VVAR) {
+		snprintf(buf, size, "[vvar]");
+	} else if (v->flags & VMA_VDSO) {
+		snprintf(buf, size, "[vdso]");
 	} else if (v->flags & MAP_GROWSDOWN) {
 		snprintf(buf, size, "[stack]");
 	}
@@ -98,7 +107,8 @@ static size_t format_one(struct mm_space *mm, const struct vma *v, char *out, si
 	label(mm, v, name, sizeof(name));
 	n = snprintf(out, size, "%08lx-%08lx %c%c%c%c %08llx 00:00 0 ", v->start, v->end,
 		     v->prot & PROT_READ ? 'r' : '-', v->prot & PROT_WRITE ? 'w' : '-',
-		     v->prot & PROT_EXEC ? 'x' : '-', vma_shared(v) ? 's' : 'p',
+		     v->prot & PROT_EXEC ? 'x' : '-',
+		     vma_shared(v) && !(v->flags & VMA_SPECIAL) ? 's' : 'p',	/* as Linux */
 		     (unsigned long long)v->offset);
 	if (name[0]) /* Linux pads the path to column 73 */
 		n += snprintf(out + MIN((size_t)n, size), size - MIN((size_t)n, size),

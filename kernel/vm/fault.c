@@ -146,6 +146,8 @@ int vm_fault_locked(struct mm_space *mm, vaddr_t addr, bool write, bool exec, bo
 	if (!force && !access_ok(v, write, exec))
 		return -EACCES;
 	pte = pt_walk(mm->root, va, false);
+	if ((!pte || !(*pte & PTE_P)) && (v->flags & VMA_SPECIAL))
+		return -EFAULT;		/* its pages were moved away (mremap) */
 	if (!pte || !(*pte & PTE_P))
 		return fault_in(mm, v, va, write);
 	if (write && !(*pte & PTE_W) && (*pte & PTE_COW))

@@ -311,3 +311,37 @@ KTEST(vm_fault_out_of_memory)
 	vm_put(mm);
 	KT_ASSERT_EQ(pmm_free_pages_count(), before);
 }
+
+/* A special mapping: shared by fork, never writable, its pages never freed by us. */
+KTEST(vm_map_special)
+{
+	struct mm_space *mm, *child;
+	paddr_t pa;
+	size_t before;
+	char buf[512];
+
+	warm_up();
+	pa = pmm_alloc_zeroed_page();
+	KT_ASSERT(pa);
+	before = pmm_free_pages_count();
+	mm = vm_create();
+	KT_ASSERT_EQ(vm_map_special(mm, BASE, &pa, 1, PROT_READ | PROT_EXEC, VM_SPECIAL_VDSO), 0);
+	KT_ASSERT_EQ(vm_map_special(mm, BASE, &pa, 1, PROT_READ, VM_SPECIAL_VVAR), -EEXIST);
+	KT_ASSERT_EQ(pte_of(mm, BASE) & PTE_ADDR_MASK, pa);
+	KT_ASSERT_EQ(phys_to_page(pa)->refcount, 2);
+	child = vm_clone(mm);
+	KT_ASSERT(child);
+	KT_ASSERT_EQ(pte_of(child, BASE) & (PTE_ADDR_MASK | PTE_W | PTE_COW), pa);
+	KT_ASSERT_EQ(phys_to_page(pa)->refcount, 3);
+	KT_ASSERT_EQ(vm_mprotect(child, BASE, PAGE_SIZE, PROT_READ | PROT_WRITE), -EACCES);
+	KT_ASSERT_EQ(vm_access(child, BASE, "x", 1, true), -EFAULT);
+	KT_ASSERT_EQ(vm_access(child, BASE, buf, 1, false), 1);
+	vm_format_maps(child, buf, sizeof(buf));
+	KT_ASSERT(strstr(buf, " r-xp ") && strstr(buf, "[vdso]"));
+	vm_put(child);
+	KT_ASSERT_EQ(vm_munmap(mm, BASE, PAGE_SIZE), 0);
+	KT_ASSERT_EQ(phys_to_page(pa)->refcount, 1);
+	vm_put(mm);
+	KT_ASSERT_EQ(pmm_free_pages_count(), before);
+	page_put(pa);
+}

@@ -20,7 +20,8 @@ struct file;
 struct vma {
 	vaddr_t start, end;	/* page aligned, start < end */
 	int prot;		/* PROT_* */
-	int flags;		/* MAP_SHARED or MAP_PRIVATE, | MAP_ANONYMOUS, MAP_GROWSDOWN */
+	int flags;		/* MAP_SHARED or MAP_PRIVATE, | MAP_ANONYMOUS, MAP_GROWSDOWN,
+				 * VMA_VVAR, VMA_VDSO */
 	struct file *file;	/* referenced (file_get); NULL when anonymous */
 	uint64_t offset;	/* file offset that start maps */
 };
@@ -30,7 +31,11 @@ struct vma_set {
 	size_t n, cap;
 };
 
-#define VMA_KEEP_FLAGS	(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN)
+/* Special mappings (vm_map_special): kernel pages, shared by fork, named in maps. */
+#define VMA_VVAR	0x10000000
+#define VMA_VDSO	0x20000000
+#define VMA_SPECIAL	(VMA_VVAR | VMA_VDSO)
+#define VMA_KEEP_FLAGS	(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_GROWSDOWN | VMA_SPECIAL)
 
 static inline bool vma_shared(const struct vma *v)
 {

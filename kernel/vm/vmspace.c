@@ -201,6 +201,7 @@ long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	if (!len || ALIGN_UP(len, PAGE_SIZE) < len)
 		return len ? -ENOMEM : -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
+	flags &= ~VMA_SPECIAL;
 	if (file)
 		flags &= ~MAP_ANONYMOUS;
 	else
@@ -209,6 +210,48 @@ long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	r = mmap_locked(mm, addr, len, prot, flags, file, offset);
 	mutex_unlock(&mm->lock);
 	return r;
+}
+
+int vm_map_special(struct mm_space *mm, vaddr_t addr, const paddr_t *pages, size_t n,
+		   int prot, int kind)
+{
+	size_t len = n * PAGE_SIZE;
+	struct vma *v;
+	int err = 0;
+
+	if (!n || !range_ok(addr, len) || prot & PROT_WRITE)
+		return -EINVAL;
+	mutex_lock(&mm->lock);
+	if (!vma_range_free(&mm->vmas, addr, addr + len)) {
+		err = -EEXIST;
+		goto out;
+	}
+	v = vma_new(addr, addr + len, prot,
+		    MAP_SHARED | MAP_ANONYMOUS | (kind == VM_SPECIAL_VVAR ? VMA_VVAR : VMA_VDSO),
+		    NULL, 0);
+	if (!v || vma_insert(&mm->vmas, v)) {
+		if (v)
+			vma_free(v);
+		err = -ENOMEM;
+		goto out;
+	}
+	mm->total += n;
+	for (size_t i = 0; i < n; i++) {
+		pte_t *pte = pt_walk(mm->root, addr + i * PAGE_SIZE, true);
+
+		if (!pte) {	/* the pages mapped so far go with the VMA */
+			vm_munmap_locked(mm, addr, addr + len);
+			err = -ENOMEM;
+			goto out;
+		}
+		page_get(pages[i]);
+		*pte = pages[i] | vm_pte_flags(v);
+		if (++mm->rss > mm->rss_peak)
+			mm->rss_peak = mm->rss;
+	}
+out:
+	mutex_unlock(&mm->lock);
+	return err;
 }
 
 /* End of the mapped run that starts at start (start itself if unmapped). */
@@ -226,14 +269,16 @@ static vaddr_t mapped_until(const struct vma_set *s, vaddr_t start, vaddr_t end)
 
 /*
  * A shared file mapping may become writable only if the file was opened for
- * writing: stops end at the first VMA that may not (-EACCES, as Linux).
+ * writing, a special mapping never: stops end at the first VMA that may not
+ * (-EACCES, as Linux).
  */
 static vaddr_t may_write_until(const struct vma_set *s, vaddr_t start, vaddr_t end, int *err)
 {
 	for (size_t i = vma_lower_bound(s, start); i < s->n && s->v[i]->start < end; i++) {
 		const struct vma *v = s->v[i];
 
-		if (v->file && vma_shared(v) && (file_flags(v->file) & 3) != 2 /* O_RDWR */) {
+		if ((v->flags & VMA_SPECIAL) ||
+		    (v->file && vma_shared(v) && (file_flags(v->file) & 3) != 2 /* O_RDWR */)) {
 			*err = -EACCES;
 			return MAX(v->start, start);
 		}

@@ -103,6 +103,7 @@ static void enable_protections(void)
 		wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_NXE);
 	write_cr0(read_cr0() | CR0_WP);
 	cr4 |= CR4_OSFXSR | CR4_OSXMMEXCPT;
+	cr4 &= ~CR4_TSD;	/* the vDSO reads the TSC in user mode */
 	if (cpu_features.pge)
 		cr4 |= CR4_PGE;
 	if (cpu_features.smep)

@@ -7,6 +7,7 @@
 #include <aegis/printk.h>
 #include <aegis/spinlock.h>
 #include <aegis/time.h>
+#include <aegis/vdso.h>
 #include <asm/cpu.h>
 #include <asm/io.h>
 #include <asm/platform.h>
@@ -24,6 +25,11 @@ uint64_t tsc_to_ns(uint64_t tsc_delta)
 	return ((unsigned __int128)tsc_delta * ns_mult) >> 32;
 }
 
+uint64_t time_ns_mult(void)
+{
+	return ns_mult;
+}
+
 uint64_t time_ns(void)
 {
 	return tsc_to_ns(rdtsc() - boot_tsc);
@@ -36,7 +42,10 @@ uint64_t time_realtime_offset_ns(void)
 
 void time_set_realtime_ns(uint64_t wall_ns)
 {
-	__atomic_store_n(&realtime_offset, wall_ns - time_ns(), __ATOMIC_RELAXED);
+	uint64_t off = wall_ns - time_ns();
+
+	__atomic_store_n(&realtime_offset, off, __ATOMIC_RELAXED);
+	vdso_set_realtime_offset(off);	/* the vDSO's copy, under its seqcount */
 }
 
 void udelay(uint64_t usec)

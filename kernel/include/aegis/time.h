@@ -18,6 +18,7 @@
 uint64_t time_ns(void);			/* monotonic, since boot */
 uint64_t time_boot_tsc(void);		/* TSC value at kernel entry */
 uint64_t tsc_to_ns(uint64_t tsc_delta);
+uint64_t time_ns_mult(void);		/* ns per TSC tick << 32 (0 before calibration) */
 uint64_t time_realtime_offset_ns(void);	/* wall clock = time_ns() + this (from RTC) */
 void time_set_realtime_ns(uint64_t wall_ns);
 extern uint64_t tsc_hz;

@@ -57,6 +57,16 @@ void vm_activate(struct mm_space *mm);			/* load its page tables (CR3) */
 long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	     struct file *file, uint64_t offset);
 int vm_munmap(struct mm_space *mm, vaddr_t addr, size_t len);
+/*
+ * Maps the n kernel-owned physical pages at addr (which must be free) as a special
+ * mapping (the vDSO's): never writable, shared with the children of fork,
+ * labelled [vvar] or [vdso] in /proc/<pid>/maps.  The pages are referenced per
+ * mapping; the caller keeps its own reference.  0 or -errno.
+ */
+#define VM_SPECIAL_VVAR	1
+#define VM_SPECIAL_VDSO	2
+int vm_map_special(struct mm_space *mm, vaddr_t addr, const paddr_t *pages, size_t n,
+		   int prot, int kind);
 int vm_mprotect(struct mm_space *mm, vaddr_t addr, size_t len, int prot);
 /* mremap(2): MREMAP_MAYMOVE 1, MREMAP_FIXED 2.  Returns the new address or -errno. */
 long vm_mremap(struct mm_space *mm, vaddr_t old, size_t old_len, size_t new_len, int flags,
