@@ -376,7 +376,8 @@ static int exec_elf(struct file *f, const uint8_t *head, size_t n, const char *p
 		err = (int)vdso;
 		goto out;
 	}
-	vm_set_mmap_base(mm, MMAP_BASE - vdso_map_size());
+	/* mmaps start below the vDSO's 2 MiB: they get page tables of their own */
+	vm_set_mmap_base(mm, ALIGN_DOWN(MMAP_BASE - vdso_map_size(), 512 * PAGE_SIZE));
 	sp = build_stack(mm, a, path, &img, (uint64_t)vdso);
 	if (sp < 0) {
 		err = (int)sp;
