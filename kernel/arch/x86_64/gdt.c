@@ -4,6 +4,7 @@
  * and the TSS (kernel stack for ring 3 -> 0 transitions and IST stacks for faults
  * that must not trust the current stack: double fault, NMI, machine check).
  */
+#include <aegis/panic.h>
 #include <aegis/percpu.h>
 #include <aegis/string.h>
 #include <asm/cpu.h>
@@ -13,7 +14,11 @@ struct cpu cpus[MAX_CPUS];
 unsigned ncpus = 1;
 
 #define IST_STACK_SIZE	8192
-static uint8_t ist_stacks[MAX_CPUS][3][IST_STACK_SIZE] __aligned(16);
+/*
+ * The boot CPU's IST stacks.  Secondary CPUs (SMP bring-up, not written yet) will
+ * allocate theirs when they come up instead of reserving 64 CPUs' worth here.
+ */
+static uint8_t boot_ist_stacks[3][IST_STACK_SIZE] __aligned(16);
 
 struct gdtr {
 	uint16_t limit;
@@ -48,8 +53,9 @@ void gdt_init_cpu(struct cpu *c)
 	c->gdt[4] = 0x00cff2000000ffff;	/* 0x20 user data */
 	c->gdt[5] = 0x00affa000000ffff;	/* 0x28 user code, 64-bit */
 	memset(&c->tss, 0, sizeof(c->tss));
+	BUG_ON(c->id != 0);	/* see boot_ist_stacks */
 	for (int i = 0; i < 3; i++)
-		c->tss.ist[i] = (uint64_t)&ist_stacks[c->id][i][IST_STACK_SIZE];
+		c->tss.ist[i] = (uint64_t)&boot_ist_stacks[i][IST_STACK_SIZE];
 	c->tss.iomap_base = sizeof(c->tss);	/* no I/O bitmap: all ports denied */
 	gdt_set_tss(c->gdt, 6, &c->tss);
 
