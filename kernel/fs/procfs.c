@@ -616,6 +616,20 @@ static int gen_meminfo(int pid, char *buf, size_t size)
 		total, fr, fr);
 }
 
+/* The buddy allocator's free blocks per order, in Linux's format. */
+static int gen_buddyinfo(int pid, char *buf, size_t size)
+{
+	size_t blocks[MAX_ORDER + 1];
+	int n = snprintf(buf, size, "Node 0, zone   Normal ");
+
+	pmm_free_blocks(blocks);
+	for (unsigned o = 0; o <= MAX_ORDER && n < (int)size; o++)
+		n += snprintf(buf + n, size - n, "%6zu ", blocks[o]);
+	if (n < (int)size)
+		n += snprintf(buf + n, size - n, "\n");
+	return n;
+}
+
 static int gen_uptime(int pid, char *buf, size_t size)
 {
 	uint64_t ns = time_ns();
@@ -708,7 +722,7 @@ static struct super_block *procfs_mount(const char *source, const void *data)
 		{ "meminfo", gen_meminfo }, { "uptime", gen_uptime }, { "loadavg", gen_loadavg },
 		{ "stat", gen_stat_all }, { "version", gen_version }, { "cmdline", gen_cmdline_k },
 		{ "mounts", gen_mounts }, { "filesystems", gen_filesystems },
-		{ "cpuinfo", gen_cpuinfo },
+		{ "cpuinfo", gen_cpuinfo }, { "buddyinfo", gen_buddyinfo },
 	};
 	for (size_t k = 0; k < ARRAY_SIZE(files); k++)
 		add_gen(r, files[k].name, files[k].gen, 0, 0444);

@@ -210,6 +210,16 @@ size_t pmm_total_pages_count(void)
 	return pmm_total;
 }
 
+/* Free blocks per order, for /proc/buddyinfo. */
+void pmm_free_blocks(size_t blocks[MAX_ORDER + 1])
+{
+	unsigned long flags = spin_lock_irqsave(&pmm_lock);
+
+	for (unsigned o = 0; o <= MAX_ORDER; o++)
+		blocks[o] = pmm.free_blocks[o];
+	spin_unlock_irqrestore(&pmm_lock, flags);
+}
+
 void pmm_dump(void)
 {
 	unsigned long flags = spin_lock_irqsave(&pmm_lock);

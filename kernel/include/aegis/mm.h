@@ -60,6 +60,7 @@ void page_get(paddr_t pa);		/* refcount++ */
 void page_put(paddr_t pa);		/* refcount--, frees at zero */
 size_t pmm_free_pages_count(void);
 size_t pmm_total_pages_count(void);
+void pmm_free_blocks(size_t blocks[MAX_ORDER + 1]);	/* per order, for /proc/buddyinfo */
 void pmm_dump(void);			/* free blocks per order, for the debug command */
 
 /* Kernel heap. */
