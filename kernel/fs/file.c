@@ -7,6 +7,7 @@
  */
 #include <aegis/errno.h>
 #include <aegis/mm.h>
+#include <aegis/printf.h>
 #include <aegis/time.h>
 #include <aegis/proc.h>
 #include <aegis/string.h>
@@ -134,6 +135,8 @@ uint64_t vfs_file_size(struct file *f)
 
 int vfs_file_path(struct file *f, char *buf, size_t size)
 {
+	if (!f->dentry && f->fop == &tmpfs_anon_fops)
+		return snprintf(buf, size, "/dev/zero (deleted)");
 	if (!f->dentry)
 		return -ENOENT;
 	mutex_lock(&vfs_ns_lock);

@@ -212,8 +212,9 @@ int do_mount(const char *source, const char *target, const char *type,
 
 /* tmpfs.c */
 extern const struct fs_type tmpfs_type;
-extern const struct file_operations tmpfs_file_fops, tmpfs_dir_fops;
+extern const struct file_operations tmpfs_file_fops, tmpfs_dir_fops, tmpfs_anon_fops;
 struct super_block *sb_alloc(const struct fs_type *t, uint64_t magic);
+struct super_block *anon_super(void);	/* anon.c: the hidden super block of unnamed files */
 int tmpfs_getpage(struct inode *i, uint64_t idx, bool create, paddr_t *pa);
 /* Zeroes [off, off+len), freeing whole pages; the size stays.  i->lock held. */
 void tmpfs_punch_hole(struct inode *i, uint64_t off, uint64_t len);

@@ -258,6 +258,29 @@ static int tmpfs_mmap_page(struct file *f, uint64_t pgoff, paddr_t *page)
 	return err;
 }
 
+/* Shared anonymous memory: named "/dev/zero (deleted)" in maps, as Linux. */
+const struct file_operations tmpfs_anon_fops = {
+	.read = tmpfs_read,
+	.write = tmpfs_write,
+	.mmap_page = tmpfs_mmap_page,
+};
+
+struct file *tmpfs_anon_file(size_t size)
+{
+	struct super_block *sb = anon_super();
+	struct inode *i = sb ? tmpfs_new_inode(sb, S_IFREG | 0600, 0) : NULL;
+	struct file *f;
+
+	if (!i)
+		return ERR_PTR(-ENOMEM);
+	i->nlink = 0;
+	i->size = size;
+	i->fop = &tmpfs_anon_fops;
+	f = file_alloc(NULL, i, O_RDWR);
+	iput(i);
+	return f ? f : ERR_PTR(-ENOMEM);
+}
+
 static ssize_t dir_read(struct file *f, struct io_buf *b, uint64_t *pos)
 {
 	return -EISDIR;

@@ -123,6 +123,7 @@ void schedule(void)
 		spin_unlock_irqrestore(&rq->lock, flags);
 		return;
 	}
+	itimer_cpu_switch(prev, next, now);
 	prev->runtime_ns += now - prev->last_run;
 	next->last_run = now;
 	rq->prev = prev;

@@ -142,6 +142,40 @@ KTEST(vm_clone_cow)
 	KT_ASSERT_EQ(pmm_free_pages_count(), before);
 }
 
+/* Shared anonymous memory: a page first touched after fork is the same page in
+ * both spaces, and it is freed with the last mapping. */
+KTEST(vm_shared_anon_fork)
+{
+	struct mm_space *parent, *child;
+	size_t before;
+	char buf[8];
+
+	warm_up();
+	parent = vm_create();	/* warm the inode and file caches too */
+	vm_mmap_shared_anon(parent, BASE, PAGE_SIZE, RW, MAP_SHARED | MAP_FIXED);
+	vm_fault(parent, BASE, PF_W);
+	vm_put(parent);
+	before = pmm_free_pages_count();
+	parent = vm_create();
+	KT_ASSERT_EQ(vm_mmap_shared_anon(parent, BASE, 4 * PAGE_SIZE, RW, MAP_SHARED | MAP_FIXED),
+		     BASE);
+	child = vm_clone(parent);
+	KT_ASSERT(child);
+	KT_ASSERT_EQ(vm_access(child, BASE + PAGE_SIZE, "child", 6, true), 6);
+	KT_ASSERT_EQ(vm_access(parent, BASE + PAGE_SIZE, buf, 6, false), 6);
+	KT_ASSERT(!strcmp(buf, "child"));
+	KT_ASSERT_EQ(pte_of(parent, BASE + PAGE_SIZE) & PTE_ADDR_MASK,
+		     pte_of(child, BASE + PAGE_SIZE) & PTE_ADDR_MASK);
+	KT_ASSERT_EQ(vm_access(parent, BASE + 3 * PAGE_SIZE, "parent", 7, true), 7);
+	KT_ASSERT_EQ(vm_munmap(parent, BASE, 4 * PAGE_SIZE), 0);
+	vm_put(parent);
+	/* the child's mapping still holds the file and its pages */
+	KT_ASSERT_EQ(vm_access(child, BASE + 3 * PAGE_SIZE, buf, 7, false), 7);
+	KT_ASSERT(!strcmp(buf, "parent"));
+	vm_put(child);
+	KT_ASSERT_EQ(pmm_free_pages_count(), before);
+}
+
 KTEST(vm_munmap_frees)
 {
 	struct mm_space *mm;

@@ -102,6 +102,8 @@ long sys_mmap(unsigned long addr, size_t len, int prot, int flags, int fd, unsig
 		r = -EINVAL;
 	else if (f && (r = zero ? check_access(f, prot, flags) : check_file(f, prot, flags, off)))
 		;
+	else if (type != MAP_PRIVATE && (!f || zero))
+		r = vm_mmap_shared_anon(mm, addr, len, prot, flags);
 	else
 		r = vm_mmap(mm, addr, len, prot,
 			    (flags & ~MAP_TYPE) | (type == MAP_PRIVATE ? MAP_PRIVATE : MAP_SHARED),

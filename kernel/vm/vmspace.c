@@ -212,6 +212,23 @@ long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	return r;
 }
 
+/*
+ * Shared anonymous memory is an unlinked tmpfs file, as Linux's shmem: every
+ * process that inherits the mapping faults the same pages, even those nobody
+ * touched before fork, and the pages go with the last mapping.
+ */
+long vm_mmap_shared_anon(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags)
+{
+	struct file *f = tmpfs_anon_file(ALIGN_UP(len, PAGE_SIZE));
+	long r;
+
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	r = vm_mmap(mm, addr, len, prot, (flags & ~(MAP_TYPE | MAP_ANONYMOUS)) | MAP_SHARED, f, 0);
+	file_put(f);
+	return r;
+}
+
 int vm_map_special(struct mm_space *mm, vaddr_t addr, const paddr_t *pages, size_t n,
 		   int prot, int kind)
 {

@@ -104,6 +104,10 @@ struct process {
 	struct rlimit64 rlim[RLIM_NLIMITS];	/* [lock] */
 	struct itimer itimer_real;		/* [lock] alarm/setitimer(ITIMER_REAL) */
 	struct timer itimer_timer;
+	struct itimer itimer_cpu[2];		/* [sighand->lock] VIRTUAL, PROF: value_ns
+						 * is a deadline on cpu_ns's clock */
+	uint64_t cpu_deadline_ns;		/* [a] earliest itimer_cpu value, 0: none */
+	uint64_t cpu_ns;			/* [a] CPU time of threads switched out */
 	uint64_t start_ns;			/* [I] time_ns() at creation */
 	uint64_t utime_ns, stime_ns;		/* [a] of dead threads */
 	uint64_t cutime_ns, cstime_ns;		/* [proc_lock] of waited-for children */

@@ -77,6 +77,8 @@ void sched_irq_exit(void);		/* end of an interrupt: preempt if needed */
 void preempt_disable(void);
 void preempt_enable(void);
 size_t sched_task_count(void);
+/* kernel/sys/itimer.c: CPU-time itimers follow the process onto the CPU */
+void itimer_cpu_switch(struct task *prev, struct task *next, uint64_t now);
 
 /* Thread and process ids (kernel/proc/pid.c). */
 int tid_alloc(void);

@@ -108,6 +108,12 @@ int devfs_remove(const char *name);
  */
 struct file *anon_file_create(const struct file_operations *fops, void *priv, unsigned flags,
 			      unsigned mode);
+/*
+ * An unlinked tmpfs file of size bytes, opened read-write: the memory behind a
+ * MAP_SHARED anonymous (or /dev/zero) mapping, freed with its last reference.
+ * ERR_PTR on error.  May sleep.
+ */
+struct file *tmpfs_anon_file(size_t size);
 
 /* AF_UNIX names (socknode.c): node is a referenced opaque inode (vfs_sock_put). */
 const struct file_operations *file_fops(struct file *f);

@@ -56,6 +56,8 @@ void vm_activate(struct mm_space *mm);			/* load its page tables (CR3) */
  */
 long vm_mmap(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags,
 	     struct file *file, uint64_t offset);
+/* MAP_SHARED anonymous memory: a vm_mmap of a new unlinked tmpfs file (shmem). */
+long vm_mmap_shared_anon(struct mm_space *mm, vaddr_t addr, size_t len, int prot, int flags);
 int vm_munmap(struct mm_space *mm, vaddr_t addr, size_t len);
 /*
  * Maps the n kernel-owned physical pages at addr (which must be free) as a special
