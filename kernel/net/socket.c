@@ -527,6 +527,7 @@ static long do_send(int fd, struct unix_msg *m, const void __user *uaddr, int al
 		r = unix_send(s, m, nonblocking(f));
 	else
 		msg_drop_fds(m);
+	m->to = NULL;	/* `to` lives on this stack frame */
 	file_put(f);
 	return r;
 }
