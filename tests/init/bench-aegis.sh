@@ -28,6 +28,7 @@ fi
 musl-gcc -static -O1 -o "$T/extra/bin/helper-static" "$REPO/tests/init/helper.c" || exit 1
 cp "$REPO/tests/init/bench-guest.sh" "$T/extra/aegis-test/bench-guest.sh"
 
+[ -n "$host" ] || rm -f "$T/host.txt"
 if [ -n "$host" ]; then
 	mkdir -p "$T/hostbin"
 	ln -sf "$(command -v busybox)" "$T/hostbin/sleep"
