@@ -38,8 +38,8 @@ wait_active() { # ROOT UNIT SECONDS
 	done
 }
 analyze_took() { aegisctl --root "$1" analyze 2>&1 | sed -n 's/.*took \(.*\)$/\1/p'; }
-# gen_units DIR N FORMAT: unit file u<i>.service for i in 0..N-1 (awk printf FORMAT
-# gets i, (i+1)%N, i/2)
+# gen DIR PREFIX FIRST LAST FORMAT: unit files PREFIX<i>.service for i in FIRST..LAST;
+# awk's printf FORMAT gets i, (i+1) % (LAST+1), int(i/2)
 gen() { # DIR PREFIX FIRST LAST FORMAT
 	awk -v d="$1" -v p="$2" -v a="$3" -v b="$4" -v fmt="$5" -v n="$4" 'BEGIN {
 		for (i = a; i <= b; i++) { f = d "/" p i ".service"
