@@ -11,6 +11,9 @@
  *   helper hup                        print "reloaded" on every SIGHUP
  *   helper mainpid FILE               fork a child that writes its pid to FILE and
  *                                     waits; send MAINPID=<child> READY=1; exit 0
+ *   helper now                        print the CLOCK_REALTIME ns (for shells whose
+ *                                     date has no %N, as busybox's in Aegis)
+ *   helper kill PID                   print the CLOCK_REALTIME ns, then SIGKILL PID
  * "wait" means pause() forever; the tests stop it through aegis-init.
  */
 #define _GNU_SOURCE
@@ -133,6 +136,15 @@ int main(int argc, char **argv)
 		snprintf(msg, sizeof(msg), "MAINPID=%d\nREADY=1", (int)c);
 		notify(msg);
 		sleep_ms(200);
+		return 0;
+	}
+	if (!strcmp(mode, "now") || (!strcmp(mode, "kill") && argc >= 3)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		printf("%lld\n", (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec);
+		fflush(stdout);
+		if (mode[0] == 'k' && kill((pid_t)atoi(argv[2]), SIGKILL) < 0)
+			return 1;
 		return 0;
 	}
 	if (!strcmp(mode, "hup")) {
