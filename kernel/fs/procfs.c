@@ -155,15 +155,17 @@ static int gen_status(int pid, char *buf, size_t size)
 			 : p == current_proc() ? names[3] : names[0];
 	size_t vsz = p->mm ? vm_total_pages(p->mm) * 4 : 0;
 	size_t rss = p->mm ? vm_rss_pages(p->mm) * 4 : 0;
+	size_t hwm = p->mm ? vm_rss_peak_pages(p->mm) * 4 : 0;
 	struct cred *c = &p->cred;
 	int n = snprintf(buf, size,
 		"Name:\t%s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\nPPid:\t%d\n"
 		"TracerPid:\t0\nUid:\t%u\t%u\t%u\t%u\nGid:\t%u\t%u\t%u\t%u\nFDSize:\t64\nGroups:\t\n"
-		"VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmRSS:\t%8zu kB\nThreads:\t%d\n"
+		"VmPeak:\t%8zu kB\nVmSize:\t%8zu kB\nVmHWM:\t%8zu kB\nVmRSS:\t%8zu kB\n"
+		"Threads:\t%d\n"
 		"SigQ:\t0/0\nSigPnd:\t0000000000000000\nSigBlk:\t0000000000000000\n",
 		p->comm, p->fs ? p->fs->umask : 022, st, p->pid, p->pid,
 		p->parent ? p->parent->pid : 0, c->uid, c->euid, c->suid, c->fsuid,
-		c->gid, c->egid, c->sgid, c->fsgid, vsz, vsz, rss,
+		c->gid, c->egid, c->sgid, c->fsgid, vsz, vsz, hwm, rss,
 		p->nr_threads ? p->nr_threads : 1);
 	proc_put(p);
 	return n;
