@@ -8,7 +8,7 @@ all cases pass."""
 import os, pty, re, select, signal, sys, termios, time
 
 qemu, initrd, logpath = sys.argv[1:4]
-CASES = ["tty_line_editing", "tty_eof", "tty_ctrl_c", "tty_ctrl_z_fg"]
+CASES = ["tty_line_editing", "tty_eof", "tty_ctrl_c", "tty_ctrl_z_fg", "tty_vi", "tty_top"]
 PROMPT = re.compile(rb"[#$] (\x1b\[6n)?$")
 BOOT_TIMEOUT = int(os.environ.get("TTY_BOOT_TIMEOUT", "90"))
 log = open(logpath, "wb")
@@ -121,7 +121,25 @@ def main():
         g.send("fg\r")
         ok = ok and g.read_until(rb"sleep 3", 5) is not None and g.prompt(15)
         g.send("echo st=$?\r")
-        results["tty_ctrl_z_fg"] = ok and g.read_until(rb"st=0", 10) is not None
+        results["tty_ctrl_z_fg"] = ok and g.read_until(rb"st=0", 10) is not None \
+            and g.prompt()
+        # vi driven by keystrokes: insert two lines, edit, save, and read the file back
+        g.send("vi /tmp/vi-test\r")
+        time.sleep(2)
+        g.send("ihello world\rsecond line\x1b")
+        time.sleep(0.5)
+        g.send(":1\rdwx")		# line 1: delete "hello " -> "world", then "w" -> "orld"
+        time.sleep(0.3)
+        g.send(":wq\r")
+        ok = g.prompt(15)
+        g.send("cat /tmp/vi-test; echo vi-st=$?\r")
+        results["tty_vi"] = ok and g.read_until(rb"orld\r\nsecond line\r\nvi-st=0", 10) \
+            is not None and g.prompt()
+        # top draws one screen and exits; its header and our process are there
+        g.send("top -n 1 -b | head -n 12; echo top-st=$?\r")
+        out = g.read_until(rb"top-st=\d+", 20)
+        results["tty_top"] = out is not None and b"Mem:" in out and b"PID" in out \
+            and b"top-st=0" in out and g.prompt()
         hints = {"tty_eof": "cat did not end at ^D; busybox cat uses sendfile(2), which on "
                             "Linux fails with EINVAL for a tty (no splice_read) or returns "
                             "after a short read - it must not read past the EOF"}
