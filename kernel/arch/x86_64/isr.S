@@ -4,6 +4,8 @@
  * isr_common, which saves the registers as a struct trap_frame and calls
  * trap_dispatch().  swapgs happens exactly when crossing from or to ring 3.
  */
+#include <asm/frame.h>
+
 	.section .text
 
 	/* 256 stubs, 16 bytes apart: the IDT computes isr_stubs + 16 * vector */
@@ -27,41 +29,13 @@ isr_common:
 	testb $3, 24(%rsp)		/* CS of the interrupted context */
 	jz 1f
 	swapgs
-1:	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+1:	SAVE_GPRS
 	cld
 	movq %rsp, %rdi
 	call trap_dispatch
 	.global trap_return
 trap_return:
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx
-	popq %rbx
-	popq %rax
+	RESTORE_GPRS
 	testb $3, 24(%rsp)
 	jz 2f
 	swapgs

@@ -10,6 +10,8 @@
 #define USER_CS		0x2b
 #define SYSCALL_VECTOR	0x100
 
+#include <asm/frame.h>
+
 	.section .text
 	.global syscall_entry
 syscall_entry:
@@ -23,40 +25,12 @@ syscall_entry:
 	pushq %rcx			/* rip */
 	pushq $0			/* error code */
 	pushq $SYSCALL_VECTOR
-	pushq %rax
-	pushq %rbx
-	pushq %rcx
-	pushq %rdx
-	pushq %rsi
-	pushq %rdi
-	pushq %rbp
-	pushq %r8
-	pushq %r9
-	pushq %r10
-	pushq %r11
-	pushq %r12
-	pushq %r13
-	pushq %r14
-	pushq %r15
+	SAVE_GPRS
 	movq %rsp, %rdi
 	call syscall_dispatch		/* returns with interrupts disabled */
 	testl %eax, %eax
 	jz trap_return			/* the general path: iretq */
-	popq %r15
-	popq %r14
-	popq %r13
-	popq %r12
-	popq %r11			/* == rflags */
-	popq %r10
-	popq %r9
-	popq %r8
-	popq %rbp
-	popq %rdi
-	popq %rsi
-	popq %rdx
-	popq %rcx			/* == rip */
-	popq %rbx
-	popq %rax
+	RESTORE_GPRS				/* rcx == rip, r11 == rflags here */
 	movq 8 * 5(%rsp), %rsp		/* skip vector, error, rip, cs, rflags: user rsp */
 	swapgs
 	sysretq
