@@ -27,7 +27,7 @@ aegis=$("$BUILD/user/aegis-wasm" run "$B/cmark.wasm" "$ITER" | tee /dev/stderr |
 echo "native:     $native iterations/s"
 echo "aegis-wasm: $aegis iterations/s ($(echo "$aegis $native" | awk '{printf "1/%.1f", $2 / $1}') of native)"
 if command -v node >/dev/null 2>&1; then
-	node=$(node --no-warnings "$T/node-wasi.js" "$B/cmark.wasm" $((ITER * 10)) | tee /dev/stderr | rate)
+	node=$(node --no-warnings --experimental-wasi-unstable-preview1 "$T/node-wasi.js" "$B/cmark.wasm" $((ITER * 10)) | tee /dev/stderr | rate)
 	echo "node:       $node iterations/s ($(echo "$node $native" | awk '{printf "%.2f", $1 / $2}') x native)"
 fi
 "$B/instantiate" "$B/cmark.wasm" 200

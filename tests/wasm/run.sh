@@ -104,7 +104,7 @@ run_both() {
 		return
 	fi
 	prep_sandbox n
-	printf '%s' "$input" | node --no-warnings "$T/node-wasi.js" $dir_n "$@" >"$W/wasi/$name.node" 2>"$W/wasi/$name.node.err"
+	printf '%s' "$input" | node --no-warnings --experimental-wasi-unstable-preview1 "$T/node-wasi.js" $dir_n "$@" >"$W/wasi/$name.node" 2>"$W/wasi/$name.node.err"
 	rn=$?
 	listing_n=$(cd "$W/wasi/box-n" && find . | sort)
 	if ! cmp -s "$W/wasi/$name.aegis" "$W/wasi/$name.node"; then
