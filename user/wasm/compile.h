@@ -71,6 +71,8 @@ struct fctx {
 	uint32_t last_dst;     /* position of the last instruction's result slot */
 	uint32_t last_end;     /* code size right after that instruction */
 	uint32_t last_op;      /* position of the last opcode word */
+	uint32_t prev_op;      /* position of the opcode word before that */
+	uint32_t last_target;  /* last position that is a branch target */
 	struct ctl *ctls;
 	uint32_t nctl, capctl;
 	uint32_t *buf;
