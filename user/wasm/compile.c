@@ -213,6 +213,31 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 	return true;
 }
 
+/* If `loc` (just popped) is the result of the instruction emitted last and
+ * that instruction has at most `max` words with its result in the second,
+ * its words go to w and their number is returned (else 0); with `take` the
+ * instruction is also taken back. */
+uint32_t cg_take_last(struct fctx *c, uint32_t loc, uint32_t *w, uint32_t max, bool take)
+{
+	uint32_t start, n;
+
+	if (c->dead || c->last_end != c->nbuf || (loc & (SLOT_TEMP | SLOT_CONST)) != SLOT_TEMP ||
+	    c->buf[c->last_dst] != loc)
+		return 0;
+	start = c->last_dst - 1;
+	n = c->nbuf - start;
+	if (start != c->last_op || n > max)
+		return 0;
+	memcpy(w, c->buf + start, n * sizeof(uint32_t));
+	if (!take)
+		return n;
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return n;
+}
+
 /* If the i32 address `loc` (just popped) was computed by an i32.add right
  * before, take the add back and give its operands: loads and stores have
  * forms that add them (wrapping to 32 bits, as the add would). */

@@ -112,6 +112,7 @@ uint32_t cg_here(struct fctx *c);
 uint32_t cg_const(struct fctx *c, uint64_t v);
 uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi);
 void cg_flush(struct fctx *c);
+uint32_t cg_take_last(struct fctx *c, uint32_t loc, uint32_t *w, uint32_t max, bool take);
 bool cg_fuse_add(struct fctx *c, uint32_t loc, uint32_t *x, uint32_t *y);
 bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint32_t *b);
 void cg_local_set(struct fctx *c, uint32_t local, bool tee);

@@ -462,6 +462,22 @@ op_addi_brne: {
 		pc += 5;
 	NEXT();
 }
+#define SELC(lbl, cond) lbl: { uint64_t a = S(3), b = S(4);                     \
+	S(0) = (cond) ? S(1) : S(2); pc += 5; NEXT(); }
+SELC(op_selc_eq, U32(a) == U32(b))
+SELC(op_selc_ne, U32(a) != U32(b))
+SELC(op_selc_lt_s, S32(a) < S32(b))
+SELC(op_selc_lt_u, U32(a) < U32(b))
+SELC(op_selc_gt_s, S32(a) > S32(b))
+SELC(op_selc_gt_u, U32(a) > U32(b))
+SELC(op_selc_le_s, S32(a) <= S32(b))
+SELC(op_selc_le_u, U32(a) <= U32(b))
+SELC(op_selc_ge_s, S32(a) >= S32(b))
+SELC(op_selc_ge_u, U32(a) >= U32(b))
+op_sel_xai:
+	S(0) = (S(3) ^ S(4)) & pc[5] ? S(1) : S(2);
+	pc += 6;
+	NEXT();
 UN(op_i64_clz, a ? (uint64_t)__builtin_clzll(a) : 64)
 UN(op_i64_ctz, a ? (uint64_t)__builtin_ctzll(a) : 64)
 UN(op_i64_popcnt, (uint64_t)__builtin_popcountll(a))

@@ -51,6 +51,8 @@ enum {
 	OP_SHR_ANDI = 0x132,    /* dst a k m: (a >> k) & m (i32, unsigned shift) */
 	OP_ANDI_XORI = 0x133,   /* dst a m k: (a & m) ^ k (i32) */
 	OP_ADDI_BRNE = 0x134,   /* dst a imm b target: dst = a + imm; branch if dst != b (i32) */
+	OP_SELECT_CMP = 0x140,  /* + (compare - 0x46), eq..ge_u: dst a b x y: x cmp y ? a : b (i32 compare) */
+	OP_SELECT_XAI = 0x14a,  /* dst a b x y imm: (x ^ y) & imm ? a : b */
 	OP_COUNT = 0x200,
 };
 
