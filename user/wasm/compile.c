@@ -54,8 +54,10 @@ void cg_slot(struct fctx *c, uint32_t loc)
 
 void cg_op(struct fctx *c, uint32_t op)
 {
-	if (!c->dead)
+	if (!c->dead) {
+		c->prev_op = c->last_op;
 		c->last_op = c->nbuf;
+	}
 	cg_word(c, op);
 }
 
@@ -73,6 +75,7 @@ void cg_dst(struct fctx *c, uint32_t height)
 uint32_t cg_here(struct fctx *c)
 {
 	c->last_end = UINT32_MAX;
+	c->last_target = c->nbuf;
 	return c->nbuf;
 }
 
@@ -210,6 +213,31 @@ bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint
 	return true;
 }
 
+/* If `loc` (just popped) is the result of the instruction emitted last and
+ * that instruction has at most `max` words with its result in the second,
+ * its words go to w and their number is returned (else 0); with `take` the
+ * instruction is also taken back. */
+uint32_t cg_take_last(struct fctx *c, uint32_t loc, uint32_t *w, uint32_t max, bool take)
+{
+	uint32_t start, n;
+
+	if (c->dead || c->last_end != c->nbuf || (loc & (SLOT_TEMP | SLOT_CONST)) != SLOT_TEMP ||
+	    c->buf[c->last_dst] != loc)
+		return 0;
+	start = c->last_dst - 1;
+	n = c->nbuf - start;
+	if (start != c->last_op || n > max)
+		return 0;
+	memcpy(w, c->buf + start, n * sizeof(uint32_t));
+	if (!take)
+		return n;
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return n;
+}
+
 /* If the i32 address `loc` (just popped) was computed by an i32.add right
  * before, take the add back and give its operands: loads and stores have
  * forms that add them (wrapping to 32 bits, as the add would). */
@@ -221,10 +249,10 @@ bool cg_fuse_add(struct fctx *c, uint32_t loc, uint32_t *x, uint32_t *y)
 	    c->buf[c->last_dst] != loc)
 		return false;
 	start = c->last_dst - 1;
-	if (start != c->last_op || c->buf[start] != 0x6a)
+	if (start != c->last_op || (c->buf[start] != 0x6a && c->buf[start] != OP_I32_IMM))
 		return false;
 	*x = c->buf[start + 2];
-	*y = c->buf[start + 3];
+	*y = c->buf[start] == 0x6a ? c->buf[start + 3] : cg_const(c, c->buf[start + 3]);
 	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
 		c->nrelocs--;
 	c->nbuf = start;
@@ -244,6 +272,23 @@ void cg_branch(struct fctx *c, uint32_t depth, uint32_t cond)
 	src = c->stop - arity;
 	if ((src == b->sheight || arity == 0) && cond != UINT32_MAX &&
 	    cg_fuse_cond(c, cond, &op, &x, &y)) {
+		uint32_t p = c->prev_op;
+		if (op == OP_BR_IF_CMP + (0x47 - 0x45) && p + 4 == c->nbuf && p < c->nbuf &&
+		    c->buf[p] == OP_I32_IMM && c->buf[p + 1] == x && c->last_target <= p) {
+			/* "x = a + imm; br_if (x != y)": the loop counter step */
+			uint32_t a = c->buf[p + 2], imm = c->buf[p + 3];
+			while (c->nrelocs && c->relocs[c->nrelocs - 1] >= p)
+				c->nrelocs--;
+			c->nbuf = p;
+			cg_op(c, OP_ADDI_BRNE);
+			cg_slot(c, x);
+			cg_slot(c, a);
+			cg_word(c, imm);
+			cg_slot(c, y);
+			target_word(c, b);
+			c->last_end = UINT32_MAX;
+			return;
+		}
 		cg_op(c, op);
 		cg_slot(c, x);
 		cg_slot(c, y);

@@ -71,6 +71,8 @@ struct fctx {
 	uint32_t last_dst;     /* position of the last instruction's result slot */
 	uint32_t last_end;     /* code size right after that instruction */
 	uint32_t last_op;      /* position of the last opcode word */
+	uint32_t prev_op;      /* position of the opcode word before that */
+	uint32_t last_target;  /* last position that is a branch target */
 	struct ctl *ctls;
 	uint32_t nctl, capctl;
 	uint32_t *buf;
@@ -110,6 +112,7 @@ uint32_t cg_here(struct fctx *c);
 uint32_t cg_const(struct fctx *c, uint64_t v);
 uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi);
 void cg_flush(struct fctx *c);
+uint32_t cg_take_last(struct fctx *c, uint32_t loc, uint32_t *w, uint32_t max, bool take);
 bool cg_fuse_add(struct fctx *c, uint32_t loc, uint32_t *x, uint32_t *y);
 bool cg_fuse_cond(struct fctx *c, uint32_t cond, uint32_t *op, uint32_t *a, uint32_t *b);
 void cg_local_set(struct fctx *c, uint32_t local, bool tee);

@@ -25,6 +25,7 @@
 #define S64(x) ((int64_t)(x))
 #define S(i) fp[pc[i]]
 #define BIN(lbl, expr) lbl: { uint64_t a = S(1), b = S(2); S(0) = (expr); pc += 3; NEXT(); }
+#define BINI(lbl, expr) lbl: { uint64_t a = S(1), b = pc[2]; S(0) = (expr); pc += 3; NEXT(); }
 #define UN(lbl, expr) lbl: { uint64_t a = S(1); S(0) = (expr); pc += 2; NEXT(); }
 #define F32B(lbl, expr) lbl: { float a = f32_of(S(1)), b = f32_of(S(2)); S(0) = bits_f32(expr); pc += 3; NEXT(); }
 #define F64B(lbl, expr) lbl: { double a = f64_of(S(1)), b = f64_of(S(2)); S(0) = bits_f64(expr); pc += 3; NEXT(); }
@@ -56,10 +57,12 @@
  * iteration: that is the safe point where fuel is spent and suspend
  * requests are honoured (saving pc = the target, so resume re-enters). */
 #define JUMP(t) do {                                                            \
-	const uint32_t *to_ = func->code->code + (t);                          \
-	if (to_ <= pc && --e->budget <= 0) {                                   \
+	const uint32_t *to_ = cbase + (t);                                     \
+	if (to_ <= pc && --budget <= 0) {                                      \
 		pc = to_;                                                      \
+		e->budget = budget;                                            \
 		rc = tick(e);                                                  \
+		budget = e->budget;                                            \
 		if (rc != AW_OK)                                               \
 			goto out_save;                                         \
 	}                                                                      \
@@ -86,6 +89,8 @@ static int run(struct aw_exec *e, struct aw_error *err)
 	struct aw_global **globals;
 	uint8_t *membase;
 	uint64_t memsize;
+	const uint32_t *cbase = func->code->code;  /* branch targets are relative to it */
+	int64_t budget = e->budget;                /* safe points left in this slice */
 	int rc;
 
 	LOAD_CTX();
@@ -174,6 +179,7 @@ op_return: {
 	pc = f->pc;
 	fp = f->fp;
 	func = f->func;
+	cbase = func->code->code;
 	LOAD_CTX();
 	NEXT();
 }
@@ -215,12 +221,14 @@ do_call:
 		if (code->nconsts)
 			memcpy(fp + code->local_slots, code->consts, code->nconsts * sizeof(uint64_t));
 		func = callee;
-		pc = code->code;
+		pc = cbase = code->code;
 		if (callee->inst != inst)
 			LOAD_CTX();
 		/* safe point: the new frame is complete, resume restarts here */
-		if (--e->budget <= 0) {
+		if (--budget <= 0) {
+			e->budget = budget;
 			rc = tick(e);
+			budget = e->budget;
 			if (rc != AW_OK)
 				goto out_save;
 		}
@@ -418,6 +426,58 @@ BIN(op_i32_shr_s, U32(S32(a) >> (b & 31)))
 BIN(op_i32_shr_u, U32(a) >> (b & 31))
 BIN(op_i32_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
 BIN(op_i32_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
+BINI(op_i32i_add, U32(a + b))
+BINI(op_i32i_sub, U32(a - b))
+BINI(op_i32i_mul, U32(U32(a) * U32(b)))
+BINI(op_i32i_and, a & b)
+BINI(op_i32i_or, a | b)
+BINI(op_i32i_xor, a ^ b)
+BINI(op_i32i_shl, U32(U32(a) << (b & 31)))
+BINI(op_i32i_shr_s, U32(S32(a) >> (b & 31)))
+BINI(op_i32i_shr_u, U32(a) >> (b & 31))
+BINI(op_i32i_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
+BINI(op_i32i_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
+op_madd:
+	S(0) = U32(S(1) + U32(S(2)) * U32(S(3)));
+	pc += 4;
+	NEXT();
+op_xor_andi:
+	S(0) = (S(1) ^ S(2)) & pc[3];
+	pc += 4;
+	NEXT();
+op_shr_andi:
+	S(0) = (U32(S(1)) >> (pc[2] & 31)) & pc[3];
+	pc += 4;
+	NEXT();
+op_andi_xori:
+	S(0) = (S(1) & pc[2]) ^ pc[3];
+	pc += 4;
+	NEXT();
+op_addi_brne: {
+	uint32_t v = U32(S(1) + pc[2]);
+	S(0) = v;
+	if (v != U32(S(3)))
+		JUMP(pc[4]);
+	else
+		pc += 5;
+	NEXT();
+}
+#define SELC(lbl, cond) lbl: { uint64_t a = S(3), b = S(4);                     \
+	S(0) = (cond) ? S(1) : S(2); pc += 5; NEXT(); }
+SELC(op_selc_eq, U32(a) == U32(b))
+SELC(op_selc_ne, U32(a) != U32(b))
+SELC(op_selc_lt_s, S32(a) < S32(b))
+SELC(op_selc_lt_u, U32(a) < U32(b))
+SELC(op_selc_gt_s, S32(a) > S32(b))
+SELC(op_selc_gt_u, U32(a) > U32(b))
+SELC(op_selc_le_s, S32(a) <= S32(b))
+SELC(op_selc_le_u, U32(a) <= U32(b))
+SELC(op_selc_ge_s, S32(a) >= S32(b))
+SELC(op_selc_ge_u, U32(a) >= U32(b))
+op_sel_xai:
+	S(0) = (S(3) ^ S(4)) & pc[5] ? S(1) : S(2);
+	pc += 6;
+	NEXT();
 UN(op_i64_clz, a ? (uint64_t)__builtin_clzll(a) : 64)
 UN(op_i64_ctz, a ? (uint64_t)__builtin_ctzll(a) : 64)
 UN(op_i64_popcnt, (uint64_t)__builtin_popcountll(a))
@@ -621,10 +681,13 @@ out_save:
 	e->pc = pc;
 	e->fp = fp;
 	e->func = func;
+	e->budget = budget;
 	return rc;
 out_done:
+	e->budget = budget;
 	return rc;
 out_trap:
+	e->budget = budget;
 	e->nframes = 0;
 	return rc;
 }

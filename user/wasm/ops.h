@@ -45,6 +45,14 @@ enum {
 	OP_SIMD = 0xfd,         /* sub-opcode [dst] srcs... [immediates]: simd.c */
 	OP_LOAD_ADD = 0x100,    /* + (load - 0x28): dst x y offset, address x + y */
 	OP_STORE_ADD = 0x10e,   /* + (store - 0x36): x y value offset */
+	OP_I32_IMM = 0x120,     /* + (op - 0x6a), i32 add..rotr but div/rem: dst a imm32 */
+	OP_MADD = 0x130,        /* dst x a b: x + a * b (i32) */
+	OP_XOR_ANDI = 0x131,    /* dst a b imm32: (a ^ b) & imm (i32) */
+	OP_SHR_ANDI = 0x132,    /* dst a k m: (a >> k) & m (i32, unsigned shift) */
+	OP_ANDI_XORI = 0x133,   /* dst a m k: (a & m) ^ k (i32) */
+	OP_ADDI_BRNE = 0x134,   /* dst a imm b target: dst = a + imm; branch if dst != b (i32) */
+	OP_SELECT_CMP = 0x140,  /* + (compare - 0x46), eq..ge_u: dst a b x y: x cmp y ? a : b (i32 compare) */
+	OP_SELECT_XAI = 0x14a,  /* dst a b x y imm: (x ^ y) & imm ? a : b */
 	OP_COUNT = 0x200,
 };
 

@@ -438,6 +438,25 @@ static int op_select(struct fctx *c, uint8_t op)
 		if (t1 == AW_TYPE_ANY)
 			t1 = t2;
 	}
+	if (t1 != AW_V128 && !c->dead) {
+		/* the condition was computed just before by an i32 compare or
+		 * (x ^ y) & imm: one instruction */
+		uint32_t w[5], n = cg_take_last(c, lc, w, 5, false);
+		bool cmp = n == 4 && w[0] >= 0x46 && w[0] <= 0x4f;
+		if (cmp || (n == 5 && w[0] == OP_XOR_ANDI)) {
+			cg_take_last(c, lc, w, 5, true);
+			cg_op(c, cmp ? OP_SELECT_CMP + (w[0] - 0x46) : OP_SELECT_XAI);
+			cg_dst(c, c->stop);
+			cg_slot(c, l2);
+			cg_slot(c, l1);
+			cg_slot(c, w[2]);
+			cg_slot(c, w[3]);
+			if (!cmp)
+				cg_word(c, w[4]);
+			c->last_end = c->nbuf;
+			return push(c, t1);
+		}
+	}
 	cg_op(c, t1 == AW_V128 ? OP_SELECT2 : OP_SELECT);
 	cg_dst(c, c->stop);
 	cg_slot(c, l2);

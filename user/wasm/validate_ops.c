@@ -179,6 +179,95 @@ static int emit_sig(struct fctx *c, uint32_t op, const char *sig, int nimm, uint
 	return emit(c, op, in, nin, p[1] ? sig_type(p[1]) : 0, nimm, imm0, imm1);
 }
 
+static bool const_loc(struct fctx *c, uint32_t loc)
+{
+	return (loc & (SLOT_CONST | SLOT_TEMP)) == SLOT_CONST && (loc & SLOT_MASK) < c->nconsts;
+}
+
+/* Is loc the result of the instruction just emitted, a "op dst x y" with
+ * slot operands?  Then that instruction is taken back and x, y returned. */
+static bool fuse_prev(struct fctx *c, uint32_t loc, uint32_t op, uint32_t *x, uint32_t *y)
+{
+	uint32_t start;
+
+	if (c->dead || c->last_end != c->nbuf || (loc & (SLOT_TEMP | SLOT_CONST)) != SLOT_TEMP ||
+	    c->buf[c->last_dst] != loc)
+		return false;
+	start = c->last_dst - 1;
+	if (start != c->last_op || c->buf[start] != op || c->nbuf != start + 4)
+		return false;
+	*x = c->buf[start + 2];
+	*y = c->buf[start + 3];
+	while (c->nrelocs && c->relocs[c->nrelocs - 1] >= start)
+		c->nrelocs--;
+	c->nbuf = start;
+	c->last_end = UINT32_MAX;
+	return true;
+}
+
+/* i32 add..rotr (no div/rem): a constant second operand (or first, if the
+ * operation commutes) becomes an immediate word, one load less at run time */
+static int emit_i32_bin(struct fctx *c, uint8_t op)
+{
+	uint32_t a, b;
+	bool comm = op == 0x6a || op == 0x6c || (op >= 0x71 && op <= 0x73);
+
+	uint32_t x, y;
+
+	TRY(v_pop(c, AW_I32, NULL, &b));
+	TRY(v_pop(c, AW_I32, NULL, &a));
+	if (op == 0x6a && a != b &&
+	    (fuse_prev(c, b, 0x6c, &x, &y) || (fuse_prev(c, a, 0x6c, &x, &y) && (a = b, true)))) {
+		/* i32.mul; i32.add consuming its result: one multiply-add */
+		cg_op(c, OP_MADD);
+		cg_dst(c, c->stop);
+		cg_slot(c, a);
+		cg_slot(c, x);
+		cg_slot(c, y);
+		c->last_end = c->nbuf;
+		return v_push(c, AW_I32);
+	}
+	if (!c->dead && (const_loc(c, b) || (comm && const_loc(c, a)))) {
+		if (!const_loc(c, b)) {
+			uint32_t t = a;
+			a = b;
+			b = t;
+		}
+		if ((op == 0x71 && fuse_prev(c, a, OP_I32_IMM + 0xc, &x, &y)) ||
+		    (op == 0x73 && fuse_prev(c, a, OP_I32_IMM + 0x7, &x, &y))) {
+			/* (x >> y) & imm, (x & y) ^ imm: y is an immediate */
+			cg_op(c, op == 0x71 ? OP_SHR_ANDI : OP_ANDI_XORI);
+			cg_dst(c, c->stop);
+			cg_slot(c, x);
+			cg_word(c, y);
+			cg_word(c, (uint32_t)c->consts[b & SLOT_MASK]);
+			c->last_end = c->nbuf;
+			return v_push(c, AW_I32);
+		}
+		if (op == 0x71 && fuse_prev(c, a, 0x73, &x, &y)) {
+			/* (x ^ y) & imm */
+			cg_op(c, OP_XOR_ANDI);
+			cg_dst(c, c->stop);
+			cg_slot(c, x);
+			cg_slot(c, y);
+			cg_word(c, (uint32_t)c->consts[b & SLOT_MASK]);
+			c->last_end = c->nbuf;
+			return v_push(c, AW_I32);
+		}
+		cg_op(c, OP_I32_IMM + (op - 0x6a));
+		cg_dst(c, c->stop);
+		cg_slot(c, a);
+		cg_word(c, (uint32_t)c->consts[b & SLOT_MASK]);
+	} else {
+		cg_op(c, op);
+		cg_dst(c, c->stop);
+		cg_slot(c, a);
+		cg_slot(c, b);
+	}
+	c->last_end = c->nbuf;
+	return v_push(c, AW_I32);
+}
+
 int op_numeric(struct fctx *c, uint8_t op)
 {
 	/* the reinterpretations change no bits: only the type changes */
@@ -190,6 +279,8 @@ int op_numeric(struct fctx *c, uint8_t op)
 		TRY(v_pop(c, from[op - 0xbc], &t, &loc));
 		return c->dead ? v_push(c, to[op - 0xbc]) : v_push_at(c, to[op - 0xbc], loc);
 	}
+	if (op >= 0x6a && op <= 0x78 && (op < 0x6d || op > 0x70))
+		return emit_i32_bin(c, op);
 	return emit_sig(c, op, numeric_sig(op), 0, 0, 0);
 }
 
