@@ -136,6 +136,54 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Stable merge sort of strings by strcmp (musl's qsort is several times slower). */
+static void sort_strs_rec(char **v, char **tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	if (n <= 8) {
+		for (size_t i = 1; i < n; i++) {
+			char *x = v[i];
+			size_t j = i;
+			for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	sort_strs_rec(v, tmp, h);
+	sort_strs_rec(v + h, tmp, n - h);
+	if (strcmp(v[h - 1], v[h]) <= 0)
+		return;
+	memcpy(tmp, v, h * sizeof(char *));
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		v[k++] = strcmp(v[j], tmp[i]) < 0 ? v[j++] : tmp[i++];
+	while (i < h)
+		v[k++] = tmp[i++];
+}
+
+static void sort_strs(struct strv *sv)
+{
+	if (sv->n < 2)
+		return;
+	char **tmp = xmalloc(sizeof(char *) * (size_t)(sv->n / 2 + 1));
+	sort_strs_rec(sv->v, tmp, (size_t)sv->n);
+	free(tmp);
+}
+
+/* dir + "/" + name, without printf. */
+static char *path_join(const char *dir, size_t dlen, const char *name)
+{
+	size_t nlen = strlen(name);
+	char *p = xmalloc(dlen + nlen + 2);
+	memcpy(p, dir, dlen);
+	p[dlen] = '/';
+	memcpy(p + dlen + 1, name, nlen + 1);
+	return p;
+}
+
 static void load_dropins(const char *dir, struct unit *u, struct unit_diag *d)
 {
 	char *path = xasprintf("%s/%s.d", dir, u->name);
@@ -150,8 +198,7 @@ static void load_dropins(const char *dir, struct unit *u, struct unit_diag *d)
 		if (str_endswith(de->d_name, ".conf"))
 			strv_push(&names, de->d_name);
 	closedir(dp);
-	if (names.n)
-		qsort(names.v, (size_t)names.n, sizeof(char *), cmp_str);
+	sort_strs(&names);
 	for (int i = 0; i < names.n; i++) {
 		char *f = xasprintf("%s/%s", path, names.v[i]);
 		unit_parse_file(&u->conf, f, d);
@@ -185,7 +232,7 @@ static void load_one(struct unit_table *t, int dirfd, const char *dir, const cha
 	struct load_ctx lc = { .outer = d, .u = u };
 	struct unit_diag ld = { .fn = load_diag, .ctx = &lc };
 
-	u->path = xasprintf("%s/%s", dir, name);
+	u->path = path_join(dir, strlen(dir), name);
 	u->loaded = 1;
 	unit_parse_file_at(&u->conf, dirfd, name, u->path, &ld);
 	if (has_dropins)
@@ -227,18 +274,36 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 		}
 	}
 	/* Sorted so that load order, messages and tests are deterministic. */
-	if (files.n)
-		qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
-	if (subdirs.n)
-		qsort(subdirs.v, (size_t)subdirs.n, sizeof(char *), cmp_str);
+	sort_strs(&files);
+	sort_strs(&subdirs);
+	/* Sized up front: no rehashing while loading (placeholders may still grow it). */
+	while ((t->n + files.n + 1) * 2 > t->hcap) {
+		t->hcap = t->hcap ? t->hcap * 2 : 64;
+		free(t->hash);
+		t->hash = NULL;
+	}
+	if (!t->hash) {
+		t->hash = xcalloc((size_t)t->hcap, sizeof(int));
+		for (int i = 0; i < t->n; i++)
+			hash_insert(t, i);
+	}
+	if (t->n + files.n > t->cap) {
+		t->cap = t->n + files.n + 64;
+		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
+	}
 	for (int i = 0; i < files.n; i++) {
-		char key[UNIT_NAME_MAX + 16];
-		snprintf(key, sizeof(key), "%s.d", files.v[i]);
-		int drop = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
-						sizeof(char *), cmp_str) != NULL;
-		snprintf(key, sizeof(key), "%s.wants", files.v[i]);
-		int wants = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
-						 sizeof(char *), cmp_str) != NULL;
+		int drop = 0, wants = 0;
+		if (subdirs.n) {
+			char key[UNIT_NAME_MAX + 16];
+			size_t fl = strlen(files.v[i]);
+			memcpy(key, files.v[i], fl);
+			memcpy(key + fl, ".d", 3);
+			drop = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+				       sizeof(char *), cmp_str) != NULL;
+			memcpy(key + fl, ".wants", 7);
+			wants = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+					sizeof(char *), cmp_str) != NULL;
+		}
 		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
 	}
 	closedir(dp);
