@@ -249,8 +249,10 @@ static void load_one(struct unit_table *t, int dirfd, const char *dir, const cha
 int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 {
 	DIR *dp = opendir(dir);
-	struct strv files = { 0 }, subdirs = { 0 };
+	struct strv files = { 0 }, subdirs = { 0 }; /* files point into names */
 	struct dirent *de;
+	char *names = NULL;
+	size_t nlen = 0, ncap = 0;
 
 	free(t->dir);
 	t->dir = xstrdup(dir);
@@ -260,12 +262,22 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 		const char *n = de->d_name;
 		if (n[0] == '.')
 			continue;
-		if (str_endswith(n, ".d") || str_endswith(n, ".wants"))
+		size_t nl = strlen(n);
+#define ENDS(lit) (nl >= sizeof(lit) - 1 && !memcmp(n + nl - (sizeof(lit) - 1), lit, sizeof(lit) - 1))
+		if (ENDS(".d") || ENDS(".wants"))
 			strv_push(&subdirs, n);
-		else if (unit_kind_from_name(n) >= 0)
-			strv_push(&files, n);
-		else if (str_endswith(n, ".socket") || str_endswith(n, ".timer") ||
-			 str_endswith(n, ".mount") || str_endswith(n, ".path")) {
+		else if (unit_kind_from_name(n) >= 0) {
+			/* All names in one buffer: no allocation per file. */
+			size_t l = nl + 1;
+			if (nlen + l > ncap) {
+				ncap = (nlen + l) * 2 + 4096;
+				names = xrealloc(names, ncap);
+			}
+			memcpy(names + nlen, n, l);
+			nlen += l;
+			files.n++;
+		}
+		else if (ENDS(".socket") || ENDS(".timer") || ENDS(".mount") || ENDS(".path")) {
 			char *p = xasprintf("%s/%s", dir, n);
 			if (d->fn)
 				d->fn(d->ctx, p, 0, "warning", "unit type not supported; ignored");
@@ -273,6 +285,11 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 			free(p);
 		}
 	}
+#undef ENDS
+	files.v = xmalloc(sizeof(char *) * (size_t)(files.n + 1));
+	for (size_t off = 0, i = 0; off < nlen; off += strlen(names + off) + 1)
+		files.v[i++] = names + off;
+	files.v[files.n] = NULL;
 	/* Sorted so that load order, messages and tests are deterministic. */
 	sort_strs(&files);
 	sort_strs(&subdirs);
@@ -307,7 +324,8 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
 	}
 	closedir(dp);
-	strv_clear(&files);
+	free(files.v);
+	free(names);
 	strv_clear(&subdirs);
 	table_resolve(t, d);
 	return 0;
