@@ -20,6 +20,12 @@ static uint32_t hash_name(const char *s)
 	return h;
 }
 
+struct unit_slab {
+	struct unit_slab *next;
+	int n, used;
+	struct unit u[];
+};
+
 void table_init(struct unit_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -35,7 +41,8 @@ static void unit_free(struct unit *u)
 		free(u->dep[i].v);
 	free(u->rpull.v);
 	strv_clear(&u->wants_dir);
-	free(u);
+	if (!u->in_slab)
+		free(u);
 }
 
 void table_free(struct unit_table *t)
@@ -45,6 +52,11 @@ void table_free(struct unit_table *t)
 	free(t->units);
 	free(t->hash);
 	free(t->dir);
+	while (t->slabs) {
+		struct unit_slab *next = t->slabs->next;
+		free(t->slabs);
+		t->slabs = next;
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -80,27 +92,39 @@ static void hash_grow(struct unit_table *t)
 		hash_insert(t, i);
 }
 
+/* table_add for a name already known to be valid: one hash probe finds it or its slot. */
+static int table_add_kind(struct unit_table *t, const char *name, enum unit_kind kind)
+{
+	if ((t->n + 2) * 2 > t->hcap)
+		hash_grow(t); /* room for one more, as table_add always ensured */
+	uint32_t mask = (uint32_t)t->hcap - 1, i;
+	for (i = hash_name(name) & mask; t->hash[i]; i = (i + 1) & mask)
+		if (!strcmp(t->units[t->hash[i] - 1]->name, name))
+			return t->hash[i] - 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
+	}
+	struct unit *u;
+	if (t->slabs && t->slabs->used < t->slabs->n) {
+		u = &t->slabs->u[t->slabs->used++];
+		u->in_slab = 1;
+	} else {
+		u = xcalloc(1, sizeof(*u));
+	}
+	u->name = xstrdup(name);
+	unit_conf_init(&u->conf, kind);
+	t->units[t->n++] = u;
+	t->hash[i] = t->n;
+	return t->n - 1;
+}
+
 int table_add(struct unit_table *t, const char *name)
 {
 	int kind = unit_kind_from_name(name);
 	if (kind < 0)
 		return -1;
-	int idx = table_find(t, name);
-	if (idx >= 0)
-		return idx;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
-	}
-	struct unit *u = xcalloc(1, sizeof(*u));
-	u->name = xstrdup(name);
-	unit_conf_init(&u->conf, (enum unit_kind)kind);
-	t->units[t->n++] = u;
-	if ((t->n + 1) * 2 > t->hcap)
-		hash_grow(t);
-	else
-		hash_insert(t, t->n - 1);
-	return t->n - 1;
+	return table_add_kind(t, name, (enum unit_kind)kind);
 }
 
 void unit_set_bad(struct unit *u, const char *reason)
@@ -225,9 +249,11 @@ static void load_wants_dir(const char *dir, struct unit *u)
 static void load_one(struct unit_table *t, int dirfd, const char *dir, const char *name,
 		     int has_dropins, int has_wants, struct unit_diag *d)
 {
-	int idx = table_add(t, name);
-	if (idx < 0)
-		return;
+	/* name passed unit_kind_from_name in table_load_dir */
+	size_t nl = strlen(name);
+	enum unit_kind kind = nl > 8 && !memcmp(name + nl - 8, ".service", 8) ? UNIT_SERVICE
+										 : UNIT_TARGET;
+	int idx = table_add_kind(t, name, kind);
 	struct unit *u = t->units[idx];
 	struct load_ctx lc = { .outer = d, .u = u };
 	struct unit_diag ld = { .fn = load_diag, .ctx = &lc };
@@ -303,6 +329,12 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 		t->hash = xcalloc((size_t)t->hcap, sizeof(int));
 		for (int i = 0; i < t->n; i++)
 			hash_insert(t, i);
+	}
+	if (files.n) { /* one zeroed block for all units instead of a calloc each */
+		struct unit_slab *sl = xcalloc(1, sizeof(*sl) + sizeof(struct unit) * (size_t)files.n);
+		sl->n = files.n;
+		sl->next = t->slabs;
+		t->slabs = sl;
 	}
 	if (t->n + files.n > t->cap) {
 		t->cap = t->n + files.n + 64;

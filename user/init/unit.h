@@ -75,7 +75,7 @@ struct unit_conf {
 	int remain_after_exit;
 	int notification_fd; /* s6-style readiness fd in the child, -1 if none */
 	int nlimits;
-	struct unit_limit limits[UNIT_NLIMITS];
+	struct unit_limit *limits; /* UNIT_NLIMITS entries, allocated by the first Limit*= */
 };
 
 /* Called for each problem; severity is "error" (unit becomes bad) or "warning". */

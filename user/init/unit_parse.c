@@ -84,6 +84,7 @@ void unit_conf_free(struct unit_conf *c)
 	free(c->group);
 	free(c->pid_file);
 	free(c->tty_path);
+	free(c->limits);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -409,6 +410,8 @@ static int set_limit(struct pctx *p, const char *key, char *val, size_t off)
 	if (i == c->nlimits) {
 		if (c->nlimits == UNIT_NLIMITS)
 			return -1;
+		if (!c->limits) /* few units set limits: not in every struct unit_conf */
+			c->limits = xcalloc(UNIT_NLIMITS, sizeof(*c->limits));
 		c->nlimits++;
 	}
 	c->limits[i].resource = (int)off;
@@ -551,7 +554,12 @@ static void apply_key(struct pctx *p, int sec, char *key, size_t klen, char *val
 	unsigned char f = (unsigned char)key[0];
 	for (int k = 0; f < 128 && k < nby_first[f]; k++) {
 		const struct directive *dr = &directives[by_first[f][k]];
-		if (key_len[by_first[f][k]] != klen || memcmp(dr->key, key, klen))
+		if (key_len[by_first[f][k]] != klen)
+			continue;
+		size_t j = 1; /* short keys: a plain loop beats a memcmp call */
+		while (j < klen && dr->key[j] == key[j])
+			j++;
+		if (j < klen)
 			continue;
 		if (!(dr->sections & sec))
 			continue;
