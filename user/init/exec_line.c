@@ -63,6 +63,57 @@ static char *next_word(const char **sp, const char **err)
 	return out;
 }
 
+/*
+ * The checks of exec_cmd_parse without building argv: 0 if the line parses and
+ * its executable (first word, unescaped) starts with '/', else -1 (the caller
+ * then runs exec_cmd_parse for the exact message).
+ */
+int exec_cmd_check(const char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	while (*s == '-')
+		s++;
+	if (*s == '@' || *s == '+' || *s == '!' || *s == ':')
+		return -1;
+	int words = 0, first = -1;
+	for (;;) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (!*s)
+			break;
+		char quote = 0;
+		for (; *s; s++) {
+			int ch;
+			if (!quote && (*s == ' ' || *s == '\t'))
+				break;
+			if (!quote && (*s == '"' || *s == '\'')) {
+				quote = *s;
+				continue;
+			}
+			if (quote && *s == quote) {
+				quote = 0;
+				continue;
+			}
+			if (*s == '\\' && quote != '\'') {
+				ch = unescape(s[1]);
+				if (ch < 0)
+					return -1;
+				s++;
+			} else {
+				ch = (unsigned char)*s;
+			}
+			if (first < 0)
+				first = ch;
+		}
+		if (quote)
+			return -1;
+		if (!words++ && first < 0)
+			first = 0; /* empty first word */
+	}
+	return words && first == '/' ? 0 : -1;
+}
+
 int exec_cmd_parse(const char *line, struct exec_cmd *out, const char **err)
 {
 	struct strv sv = { 0 };

@@ -20,6 +20,12 @@ static uint32_t hash_name(const char *s)
 	return h;
 }
 
+struct unit_slab {
+	struct unit_slab *next;
+	int n, used;
+	struct unit u[];
+};
+
 void table_init(struct unit_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -35,7 +41,8 @@ static void unit_free(struct unit *u)
 		free(u->dep[i].v);
 	free(u->rpull.v);
 	strv_clear(&u->wants_dir);
-	free(u);
+	if (!u->in_slab)
+		free(u);
 }
 
 void table_free(struct unit_table *t)
@@ -45,6 +52,11 @@ void table_free(struct unit_table *t)
 	free(t->units);
 	free(t->hash);
 	free(t->dir);
+	while (t->slabs) {
+		struct unit_slab *next = t->slabs->next;
+		free(t->slabs);
+		t->slabs = next;
+	}
 	memset(t, 0, sizeof(*t));
 }
 
@@ -80,27 +92,39 @@ static void hash_grow(struct unit_table *t)
 		hash_insert(t, i);
 }
 
+/* table_add for a name already known to be valid: one hash probe finds it or its slot. */
+static int table_add_kind(struct unit_table *t, const char *name, enum unit_kind kind)
+{
+	if ((t->n + 2) * 2 > t->hcap)
+		hash_grow(t); /* room for one more, as table_add always ensured */
+	uint32_t mask = (uint32_t)t->hcap - 1, i;
+	for (i = hash_name(name) & mask; t->hash[i]; i = (i + 1) & mask)
+		if (!strcmp(t->units[t->hash[i] - 1]->name, name))
+			return t->hash[i] - 1;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 64;
+		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
+	}
+	struct unit *u;
+	if (t->slabs && t->slabs->used < t->slabs->n) {
+		u = &t->slabs->u[t->slabs->used++];
+		u->in_slab = 1;
+	} else {
+		u = xcalloc(1, sizeof(*u));
+	}
+	u->name = xstrdup(name);
+	unit_conf_init(&u->conf, kind);
+	t->units[t->n++] = u;
+	t->hash[i] = t->n;
+	return t->n - 1;
+}
+
 int table_add(struct unit_table *t, const char *name)
 {
 	int kind = unit_kind_from_name(name);
 	if (kind < 0)
 		return -1;
-	int idx = table_find(t, name);
-	if (idx >= 0)
-		return idx;
-	if (t->n == t->cap) {
-		t->cap = t->cap ? t->cap * 2 : 64;
-		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
-	}
-	struct unit *u = xcalloc(1, sizeof(*u));
-	u->name = xstrdup(name);
-	unit_conf_init(&u->conf, (enum unit_kind)kind);
-	t->units[t->n++] = u;
-	if ((t->n + 1) * 2 > t->hcap)
-		hash_grow(t);
-	else
-		hash_insert(t, t->n - 1);
-	return t->n - 1;
+	return table_add_kind(t, name, (enum unit_kind)kind);
 }
 
 void unit_set_bad(struct unit *u, const char *reason)
@@ -136,6 +160,54 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* Stable merge sort of strings by strcmp (musl's qsort is several times slower). */
+static void sort_strs_rec(char **v, char **tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	if (n <= 8) {
+		for (size_t i = 1; i < n; i++) {
+			char *x = v[i];
+			size_t j = i;
+			for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+				v[j] = v[j - 1];
+			v[j] = x;
+		}
+		return;
+	}
+	size_t h = n / 2;
+	sort_strs_rec(v, tmp, h);
+	sort_strs_rec(v + h, tmp, n - h);
+	if (strcmp(v[h - 1], v[h]) <= 0)
+		return;
+	memcpy(tmp, v, h * sizeof(char *));
+	size_t i = 0, j = h, k = 0;
+	while (i < h && j < n)
+		v[k++] = strcmp(v[j], tmp[i]) < 0 ? v[j++] : tmp[i++];
+	while (i < h)
+		v[k++] = tmp[i++];
+}
+
+static void sort_strs(struct strv *sv)
+{
+	if (sv->n < 2)
+		return;
+	char **tmp = xmalloc(sizeof(char *) * (size_t)(sv->n / 2 + 1));
+	sort_strs_rec(sv->v, tmp, (size_t)sv->n);
+	free(tmp);
+}
+
+/* dir + "/" + name, without printf. */
+static char *path_join(const char *dir, size_t dlen, const char *name)
+{
+	size_t nlen = strlen(name);
+	char *p = xmalloc(dlen + nlen + 2);
+	memcpy(p, dir, dlen);
+	p[dlen] = '/';
+	memcpy(p + dlen + 1, name, nlen + 1);
+	return p;
+}
+
 static void load_dropins(const char *dir, struct unit *u, struct unit_diag *d)
 {
 	char *path = xasprintf("%s/%s.d", dir, u->name);
@@ -150,8 +222,7 @@ static void load_dropins(const char *dir, struct unit *u, struct unit_diag *d)
 		if (str_endswith(de->d_name, ".conf"))
 			strv_push(&names, de->d_name);
 	closedir(dp);
-	if (names.n)
-		qsort(names.v, (size_t)names.n, sizeof(char *), cmp_str);
+	sort_strs(&names);
 	for (int i = 0; i < names.n; i++) {
 		char *f = xasprintf("%s/%s", path, names.v[i]);
 		unit_parse_file(&u->conf, f, d);
@@ -178,14 +249,16 @@ static void load_wants_dir(const char *dir, struct unit *u)
 static void load_one(struct unit_table *t, int dirfd, const char *dir, const char *name,
 		     int has_dropins, int has_wants, struct unit_diag *d)
 {
-	int idx = table_add(t, name);
-	if (idx < 0)
-		return;
+	/* name passed unit_kind_from_name in table_load_dir */
+	size_t nl = strlen(name);
+	enum unit_kind kind = nl > 8 && !memcmp(name + nl - 8, ".service", 8) ? UNIT_SERVICE
+										 : UNIT_TARGET;
+	int idx = table_add_kind(t, name, kind);
 	struct unit *u = t->units[idx];
 	struct load_ctx lc = { .outer = d, .u = u };
 	struct unit_diag ld = { .fn = load_diag, .ctx = &lc };
 
-	u->path = xasprintf("%s/%s", dir, name);
+	u->path = path_join(dir, strlen(dir), name);
 	u->loaded = 1;
 	unit_parse_file_at(&u->conf, dirfd, name, u->path, &ld);
 	if (has_dropins)
@@ -202,8 +275,10 @@ static void load_one(struct unit_table *t, int dirfd, const char *dir, const cha
 int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 {
 	DIR *dp = opendir(dir);
-	struct strv files = { 0 }, subdirs = { 0 };
+	struct strv files = { 0 }, subdirs = { 0 }; /* files point into names */
 	struct dirent *de;
+	char *names = NULL;
+	size_t nlen = 0, ncap = 0;
 
 	free(t->dir);
 	t->dir = xstrdup(dir);
@@ -213,12 +288,22 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 		const char *n = de->d_name;
 		if (n[0] == '.')
 			continue;
-		if (str_endswith(n, ".d") || str_endswith(n, ".wants"))
+		size_t nl = strlen(n);
+#define ENDS(lit) (nl >= sizeof(lit) - 1 && !memcmp(n + nl - (sizeof(lit) - 1), lit, sizeof(lit) - 1))
+		if (ENDS(".d") || ENDS(".wants"))
 			strv_push(&subdirs, n);
-		else if (unit_kind_from_name(n) >= 0)
-			strv_push(&files, n);
-		else if (str_endswith(n, ".socket") || str_endswith(n, ".timer") ||
-			 str_endswith(n, ".mount") || str_endswith(n, ".path")) {
+		else if (unit_kind_from_name(n) >= 0) {
+			/* All names in one buffer: no allocation per file. */
+			size_t l = nl + 1;
+			if (nlen + l > ncap) {
+				ncap = (nlen + l) * 2 + 4096;
+				names = xrealloc(names, ncap);
+			}
+			memcpy(names + nlen, n, l);
+			nlen += l;
+			files.n++;
+		}
+		else if (ENDS(".socket") || ENDS(".timer") || ENDS(".mount") || ENDS(".path")) {
 			char *p = xasprintf("%s/%s", dir, n);
 			if (d->fn)
 				d->fn(d->ctx, p, 0, "warning", "unit type not supported; ignored");
@@ -226,23 +311,53 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 			free(p);
 		}
 	}
+#undef ENDS
+	files.v = xmalloc(sizeof(char *) * (size_t)(files.n + 1));
+	for (size_t off = 0, i = 0; off < nlen; off += strlen(names + off) + 1)
+		files.v[i++] = names + off;
+	files.v[files.n] = NULL;
 	/* Sorted so that load order, messages and tests are deterministic. */
-	if (files.n)
-		qsort(files.v, (size_t)files.n, sizeof(char *), cmp_str);
-	if (subdirs.n)
-		qsort(subdirs.v, (size_t)subdirs.n, sizeof(char *), cmp_str);
+	sort_strs(&files);
+	sort_strs(&subdirs);
+	/* Sized up front: no rehashing while loading (placeholders may still grow it). */
+	while ((t->n + files.n + 1) * 2 > t->hcap) {
+		t->hcap = t->hcap ? t->hcap * 2 : 64;
+		free(t->hash);
+		t->hash = NULL;
+	}
+	if (!t->hash) {
+		t->hash = xcalloc((size_t)t->hcap, sizeof(int));
+		for (int i = 0; i < t->n; i++)
+			hash_insert(t, i);
+	}
+	if (files.n) { /* one zeroed block for all units instead of a calloc each */
+		struct unit_slab *sl = xcalloc(1, sizeof(*sl) + sizeof(struct unit) * (size_t)files.n);
+		sl->n = files.n;
+		sl->next = t->slabs;
+		t->slabs = sl;
+	}
+	if (t->n + files.n > t->cap) {
+		t->cap = t->n + files.n + 64;
+		t->units = xrealloc(t->units, sizeof(*t->units) * (size_t)t->cap);
+	}
 	for (int i = 0; i < files.n; i++) {
-		char key[UNIT_NAME_MAX + 16];
-		snprintf(key, sizeof(key), "%s.d", files.v[i]);
-		int drop = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
-						sizeof(char *), cmp_str) != NULL;
-		snprintf(key, sizeof(key), "%s.wants", files.v[i]);
-		int wants = subdirs.n && bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
-						 sizeof(char *), cmp_str) != NULL;
+		int drop = 0, wants = 0;
+		if (subdirs.n) {
+			char key[UNIT_NAME_MAX + 16];
+			size_t fl = strlen(files.v[i]);
+			memcpy(key, files.v[i], fl);
+			memcpy(key + fl, ".d", 3);
+			drop = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+				       sizeof(char *), cmp_str) != NULL;
+			memcpy(key + fl, ".wants", 7);
+			wants = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
+					sizeof(char *), cmp_str) != NULL;
+		}
 		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
 	}
 	closedir(dp);
-	strv_clear(&files);
+	free(files.v);
+	free(names);
 	strv_clear(&subdirs);
 	table_resolve(t, d);
 	return 0;

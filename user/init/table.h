@@ -27,7 +27,10 @@ struct unit {
 	struct intv rpull;	     /* units that Require/Want/BindsTo this one */
 	struct strv wants_dir;	     /* names found in <name>.wants/ */
 	struct unit_rt *rt;
+	int in_slab; /* allocated in a unit_table slab, not by itself */
 };
+
+struct unit_slab; /* units allocated together by table_load_dir */
 
 struct unit_table {
 	struct unit **units;
@@ -35,6 +38,7 @@ struct unit_table {
 	int *hash; /* index+1, 0 = empty */
 	int hcap;
 	char *dir;
+	struct unit_slab *slabs;
 };
 
 void table_init(struct unit_table *t);

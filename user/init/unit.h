@@ -75,7 +75,7 @@ struct unit_conf {
 	int remain_after_exit;
 	int notification_fd; /* s6-style readiness fd in the child, -1 if none */
 	int nlimits;
-	struct unit_limit limits[UNIT_NLIMITS];
+	struct unit_limit *limits; /* UNIT_NLIMITS entries, allocated by the first Limit*= */
 };
 
 /* Called for each problem; severity is "error" (unit becomes bad) or "warning". */
@@ -120,6 +120,8 @@ struct exec_cmd {
 	int ignore_failure; /* "-" prefix */
 };
 int exec_cmd_parse(const char *line, struct exec_cmd *out, const char **err);
+/* 0 if exec_cmd_parse would accept line and argv[0] is absolute (no allocation). */
+int exec_cmd_check(const char *line);
 void exec_cmd_free(struct exec_cmd *cmd);
 
 const char *svc_type_name(enum svc_type t);

@@ -84,31 +84,55 @@ void unit_conf_free(struct unit_conf *c)
 	free(c->group);
 	free(c->pid_file);
 	free(c->tty_path);
+	free(c->limits);
 	memset(c, 0, sizeof(*c));
+}
+
+/* 1 for the bytes allowed in unit names: [A-Za-z0-9-_.@:\\]. */
+static const unsigned char name_chars[256] = {
+	['-'] = 1, ['_'] = 1, ['.'] = 1, ['@'] = 1, [':'] = 1, ['\\'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1,
+	['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1, ['g'] = 1,
+	['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1, ['m'] = 1, ['n'] = 1,
+	['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1, ['s'] = 1, ['t'] = 1, ['u'] = 1,
+	['v'] = 1, ['w'] = 1, ['x'] = 1, ['y'] = 1, ['z'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1, ['G'] = 1,
+	['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1, ['M'] = 1, ['N'] = 1,
+	['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1, ['S'] = 1, ['T'] = 1, ['U'] = 1,
+	['V'] = 1, ['W'] = 1, ['X'] = 1, ['Y'] = 1, ['Z'] = 1,
+};
+#define name_char_ok(ch) (name_chars[(unsigned char)(ch)])
+
+/* Length of a valid name, 0 if invalid; one pass over the string. */
+static size_t name_check(const char *name)
+{
+	const char *s = name, *dot = NULL;
+	for (; *s; s++) {
+		if (!name_char_ok((unsigned char)*s))
+			return 0;
+		if (*s == '.')
+			dot = s;
+	}
+	size_t n = (size_t)(s - name);
+	if (n == 0 || n > UNIT_NAME_MAX || !dot || dot == name)
+		return 0;
+	return n;
 }
 
 int unit_name_valid(const char *name)
 {
-	size_t n = strlen(name);
-	if (n == 0 || n > UNIT_NAME_MAX)
-		return 0;
-	for (const char *s = name; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (!(ch >= 'a' && ch <= 'z') && !(ch >= 'A' && ch <= 'Z') &&
-		    !(ch >= '0' && ch <= '9') && !strchr("-_.@:\\", ch))
-			return 0;
-	}
-	const char *dot = strrchr(name, '.');
-	return dot && dot != name;
+	return name_check(name) != 0;
 }
 
 int unit_kind_from_name(const char *name)
 {
-	if (!unit_name_valid(name))
+	size_t n = name_check(name);
+	if (!n)
 		return -1;
-	if (str_endswith(name, ".service"))
+	if (n >= 8 && !memcmp(name + n - 8, ".service", 8))
 		return UNIT_SERVICE;
-	if (str_endswith(name, ".target"))
+	if (n >= 7 && !memcmp(name + n - 7, ".target", 7))
 		return UNIT_TARGET;
 	return -1;
 }
@@ -141,12 +165,20 @@ static int set_path(struct pctx *p, const char *key, char *val, size_t off)
 static int set_deps(struct pctx *p, const char *key, char *val, size_t off)
 {
 	struct strv *sv = &p->c->deps[off];
-	char *save = NULL;
 	if (!*val) {
 		strv_clear(sv);
 		return 0;
 	}
-	for (char *tok = strtok_r(val, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+	for (char *q = val;;) {
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!*q)
+			break;
+		char *tok = q;
+		while (*q && *q != ' ' && *q != '\t')
+			q++;
+		if (*q)
+			*q++ = 0;
 		if (unit_kind_from_name(tok) < 0) {
 			diag(p, "error", "%s=: invalid or unsupported unit name \"%s\"", key, tok);
 			return -1;
@@ -164,6 +196,10 @@ static int set_cmd(struct pctx *p, const char *key, char *val, size_t off)
 	const char *err;
 	if (!*val) {
 		strv_clear(sv);
+		return 0;
+	}
+	if (!exec_cmd_check(val)) { /* the common case, without allocating argv */
+		strv_push(sv, val);
 		return 0;
 	}
 	if (exec_cmd_parse(val, &cmd, &err) < 0) {
@@ -374,6 +410,8 @@ static int set_limit(struct pctx *p, const char *key, char *val, size_t off)
 	if (i == c->nlimits) {
 		if (c->nlimits == UNIT_NLIMITS)
 			return -1;
+		if (!c->limits) /* few units set limits: not in every struct unit_conf */
+			c->limits = xcalloc(UNIT_NLIMITS, sizeof(*c->limits));
 		c->nlimits++;
 	}
 	c->limits[i].resource = (int)off;
@@ -493,17 +531,35 @@ static int section_id(const char *name)
 	return 0;
 }
 
-static void apply_key(struct pctx *p, int sec, char *key, char *val)
+static void apply_key(struct pctx *p, int sec, char *key, size_t klen, char *val)
 {
-	if (!strncmp(key, "X-", 2))
+	if (key[0] == 'X' && key[1] == '-')
 		return;
-	if (!strncmp(key, "Condition", 9) || !strncmp(key, "Assert", 6)) {
+	if ((key[0] == 'C' && !strncmp(key, "Condition", 9)) ||
+	    (key[0] == 'A' && !strncmp(key, "Assert", 6))) {
 		set_unsupported(p, key, val, 0);
 		return;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
-		const struct directive *dr = &directives[i];
-		if (strcmp(dr->key, key))
+	/* Candidates by first character, in table order, with key lengths (built once). */
+	static unsigned char by_first[128][24], nby_first[128], key_len[ARRAY_SIZE(directives)];
+	static int indexed;
+	if (!indexed) {
+		for (size_t i = 0; i < ARRAY_SIZE(directives); i++) {
+			unsigned char f = (unsigned char)directives[i].key[0] & 127;
+			by_first[f][nby_first[f]++] = (unsigned char)i;
+			key_len[i] = (unsigned char)strlen(directives[i].key);
+		}
+		indexed = 1;
+	}
+	unsigned char f = (unsigned char)key[0];
+	for (int k = 0; f < 128 && k < nby_first[f]; k++) {
+		const struct directive *dr = &directives[by_first[f][k]];
+		if (key_len[by_first[f][k]] != klen)
+			continue;
+		size_t j = 1; /* short keys: a plain loop beats a memcmp call */
+		while (j < klen && dr->key[j] == key[j])
+			j++;
+		if (j < klen)
 			continue;
 		if (!(dr->sections & sec))
 			continue;
@@ -514,9 +570,9 @@ static void apply_key(struct pctx *p, int sec, char *key, char *val)
 }
 
 /* A section name is "" when none seen yet, "?" when skipped (X- section). */
-static void handle_line(struct pctx *p, char *line, int *sec)
+/* s is trimmed on both sides (str_trim); end points at its NUL. */
+static void handle_line(struct pctx *p, char *s, char *end_of_line, int *sec)
 {
-	char *s = str_trim(line);
 	if (!*s || *s == '#' || *s == ';')
 		return;
 	if (*s == '[') {
@@ -541,7 +597,11 @@ static void handle_line(struct pctx *p, char *line, int *sec)
 	}
 	if (*sec == -2 || *sec == -1)
 		return; /* already reported for the header */
-	char *eq = strchr(s, '=');
+	char *eq = s; /* strchr(s, '='): keys are short, a plain loop is cheaper */
+	while (*eq && *eq != '=')
+		eq++;
+	if (!*eq)
+		eq = NULL;
 	if (!eq) {
 		diag(p, "error", "expected KEY=VALUE");
 		return;
@@ -551,7 +611,15 @@ static void handle_line(struct pctx *p, char *line, int *sec)
 		return;
 	}
 	*eq = 0;
-	apply_key(p, *sec, str_trim(s), str_trim(eq + 1));
+	/* s has no leading blanks, the value no trailing ones. */
+	char *ke = eq;
+	while (ke > s && (ke[-1] == ' ' || ke[-1] == '\t' || ke[-1] == '\r'))
+		*--ke = 0;
+	char *v = eq + 1;
+	while (*v == ' ' || *v == '\t')
+		v++;
+	(void)end_of_line;
+	apply_key(p, *sec, s, (size_t)(ke - s), v);
 }
 
 /* Rejects bytes that cannot be in a text unit file: NUL and control chars. */
@@ -559,6 +627,8 @@ static int check_text(struct pctx *p, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char ch = (unsigned char)s[i];
+		if (ch >= 0x20 && ch != 0x7f)
+			continue; /* the common case: one test per byte */
 		if (ch == 0 || (ch < 0x20 && ch != '\t' && ch != '\r') || ch == 0x7f) {
 			diag(p, "error", "binary data (byte 0x%02x at column %zu); rest of file ignored",
 			     ch, i + 1);
@@ -573,8 +643,11 @@ int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, si
 {
 	struct pctx p = { .c = c, .file = file, .line = 0, .d = d };
 	int errors_before = d->errors, sec = 0, start_line = 0;
-	char *acc = NULL;
-	size_t acc_len = 0;
+	/* One line buffer for the whole file, grown when needed, not per line. */
+	char stack_acc[1024];
+	char *acc = stack_acc;
+	size_t acc_cap = sizeof(stack_acc), acc_len = 0;
+	int pending = 0; /* acc holds a line continued with a backslash */
 	size_t pos = 0;
 
 	if (len > UNIT_FILE_MAX) {
@@ -582,44 +655,79 @@ int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, si
 		return d->errors - errors_before;
 	}
 	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
+		/* Finds the end of the line and checks its bytes in one pass. */
+		const char *ls = buf + pos, *le = ls, *bend = buf + len;
+		int odd = 0;
+		while (le < bend) {
+			/* Eight bytes at a time while none is a control byte (< 0x20 or 0x7f). */
+			if (bend - le >= 8) {
+				uint64_t w, x;
+				memcpy(&w, le, 8);
+				x = w ^ 0x7f7f7f7f7f7f7f7fULL;
+				uint64_t ctl = ((w - 0x2020202020202020ULL) & ~w) |
+					       ((x - 0x0101010101010101ULL) & ~x);
+				if (!(ctl & 0x8080808080808080ULL)) {
+					le += 8;
+					continue;
+				}
+			}
+			const char *stop = bend - le > 8 ? le + 8 : bend;
+			for (; le < stop && *le != '\n'; le++)
+				if ((unsigned char)*le < 0x20 || *le == 0x7f)
+					odd |= *le != '\t';
+			if (le < stop)
+				break; /* at the newline */
+		}
+		size_t n = (size_t)(le - ls);
 		p.line++;
-		if (check_text(&p, buf + pos, n) < 0)
+		if (odd && check_text(&p, ls, n) < 0)
 			break;
 		if (acc_len + n > UNIT_LINE_MAX) {
 			diag(&p, "error", "line too long (limit %d bytes)", UNIT_LINE_MAX);
-			free(acc);
-			acc = NULL;
+			pending = 0;
 			acc_len = 0;
 			pos += n + 1;
 			continue;
 		}
-		if (!acc)
+		if (!pending)
 			start_line = p.line;
-		acc = xrealloc(acc, acc_len + n + 2);
+		if (acc_len + n + 2 > acc_cap) {
+			size_t ncap = (acc_len + n + 2) * 2;
+			char *na = xmalloc(ncap);
+			memcpy(na, acc, acc_len);
+			if (acc != stack_acc)
+				free(acc);
+			acc = na;
+			acc_cap = ncap;
+		}
 		memcpy(acc + acc_len, buf + pos, n);
 		acc_len += n;
 		acc[acc_len] = 0;
 		pos += n + 1;
 		/* A trailing backslash continues the line (not in comments). */
-		char *t = str_trim(acc);
-		size_t tl = strlen(t);
+		/* str_trim(acc), knowing its length. */
+		char *t = acc;
+		while (*t == ' ' || *t == '\t')
+			t++;
+		size_t tl = acc_len - (size_t)(t - acc);
+		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t' || t[tl - 1] == '\r'))
+			t[--tl] = 0;
 		if (tl && t[tl - 1] == '\\' && t[0] != '#' && t[0] != ';' && pos < len) {
 			acc_len = (size_t)(t - acc) + tl - 1;
 			acc[acc_len++] = ' ';
 			acc[acc_len] = 0;
+			pending = 1;
 			continue;
 		}
 		int cur = p.line;
 		p.line = start_line;
-		handle_line(&p, acc, &sec);
+		handle_line(&p, t, t + tl, &sec);
 		p.line = cur;
-		free(acc);
-		acc = NULL;
+		pending = 0;
 		acc_len = 0;
 	}
-	free(acc);
+	if (acc != stack_acc)
+		free(acc);
 	return d->errors - errors_before;
 }
 
