@@ -119,8 +119,29 @@ out:
 	return err;
 }
 
-/* /proc/mounts text. */
-size_t vfs_format_mounts(char *buf, size_t size)
+/* One line of /proc/mounts or /proc/<pid>/mountinfo for sb mounted at path. */
+typedef int (*mount_line_fn)(char *buf, size_t size, const struct super_block *sb,
+			     const char *path);
+
+static int mounts_line(char *buf, size_t size, const struct super_block *sb, const char *path)
+{
+	return snprintf(buf, size, "%s %s %s %s 0 0\n", sb->source, path, sb->type->name,
+			(sb->flags & MS_RDONLY) ? "ro" : "rw");
+}
+
+/* mountinfo: mount ids are the super blocks' device numbers. */
+static int mountinfo_line(char *buf, size_t size, const struct super_block *sb,
+			  const char *path)
+{
+	unsigned parent = sb->covered ? sb->covered->sb->dev : sb->dev;
+	const char *mode = (sb->flags & MS_RDONLY) ? "ro" : "rw";
+
+	return snprintf(buf, size, "%u %u 0:%u / %s %s - %s %s %s\n", sb->dev, parent, sb->dev,
+			path, mode, sb->type->name, sb->source, mode);
+}
+
+/* Formats every mount with line(); stops at the first line that does not fit. */
+static size_t format_mount_table(char *buf, size_t size, mount_line_fn line)
 {
 	size_t n = 0;
 	struct list_head *pos;
@@ -133,8 +154,7 @@ size_t vfs_format_mounts(char *buf, size_t size)
 		struct super_block *sb = list_entry(pos, struct super_block, mounts_node);
 		if (dentry_path(sb->root, path, PATH_MAX) < 0)
 			continue;
-		int k = snprintf(buf + n, size - n, "%s %s %s %s 0 0\n", sb->source, path,
-				 sb->type->name, (sb->flags & MS_RDONLY) ? "ro" : "rw");
+		int k = line(buf + n, size - n, sb, path);
 		if (k < 0 || (size_t)k >= size - n)
 			break;
 		n += k;
@@ -144,31 +164,14 @@ size_t vfs_format_mounts(char *buf, size_t size)
 	return n;
 }
 
-/* /proc/<pid>/mountinfo text: mount ids are the super blocks' device numbers. */
+size_t vfs_format_mounts(char *buf, size_t size)
+{
+	return format_mount_table(buf, size, mounts_line);
+}
+
 size_t vfs_format_mountinfo(char *buf, size_t size)
 {
-	size_t n = 0;
-	struct list_head *pos;
-	char *path = kmalloc(PATH_MAX);
-
-	if (!path)
-		return 0;
-	mutex_lock(&vfs_ns_lock);
-	list_for_each(pos, &vfs_mounts) {
-		struct super_block *sb = list_entry(pos, struct super_block, mounts_node);
-		if (dentry_path(sb->root, path, PATH_MAX) < 0)
-			continue;
-		unsigned parent = sb->covered ? sb->covered->sb->dev : sb->dev;
-		int k = snprintf(buf + n, size - n, "%u %u 0:%u / %s %s - %s %s %s\n", sb->dev,
-				 parent, sb->dev, path, (sb->flags & MS_RDONLY) ? "ro" : "rw",
-				 sb->type->name, sb->source, (sb->flags & MS_RDONLY) ? "ro" : "rw");
-		if (k < 0 || (size_t)k >= size - n)
-			break;
-		n += k;
-	}
-	mutex_unlock(&vfs_ns_lock);
-	kfree(path);
-	return n;
+	return format_mount_table(buf, size, mountinfo_line);
 }
 
 static void mkdir_if_missing(const char *path)
