@@ -147,6 +147,55 @@ static uint32_t slots_of(const uint8_t *types, uint32_t n)
 	return s;
 }
 
+#ifdef AW_PROFILE
+/* Developer aid (make AW_PROFILE=1): counts of executed internal opcodes
+ * and of opcode pairs, printed to stderr at exit, to find what to fuse. */
+#include <stdio.h>
+static uint64_t prof_ops[OP_COUNT], prof_pairs[OP_COUNT][OP_COUNT];
+static uint32_t prof_prev;
+
+static void aw_prof_count(uint32_t op)
+{
+	prof_ops[op]++;
+	prof_pairs[prof_prev][op]++;
+	prof_prev = op;
+}
+
+static void prof_dump(void)
+{
+	uint64_t total = 0;
+	for (uint32_t i = 0; i < OP_COUNT; i++)
+		total += prof_ops[i];
+	fprintf(stderr, "profile: %llu dispatches\n", (unsigned long long)total);
+	for (int n = 0; n < 40; n++) {
+		uint32_t bi = 0, bj = 0;
+		for (uint32_t i = 0; i < OP_COUNT; i++)
+			for (uint32_t j = 0; j < OP_COUNT; j++)
+				if (prof_pairs[i][j] > prof_pairs[bi][bj])
+					bi = i, bj = j;
+		if (!prof_pairs[bi][bj])
+			break;
+		fprintf(stderr, "pair %#5x %#5x %5.2f%%\n", bi, bj, 100.0 * prof_pairs[bi][bj] / total);
+		prof_pairs[bi][bj] = 0;
+	}
+	for (int n = 0; n < 40; n++) {
+		uint32_t bi = 0;
+		for (uint32_t i = 0; i < OP_COUNT; i++)
+			if (prof_ops[i] > prof_ops[bi])
+				bi = i;
+		if (!prof_ops[bi])
+			break;
+		fprintf(stderr, "op %#5x %5.2f%%\n", bi, 100.0 * prof_ops[bi] / total);
+		prof_ops[bi] = 0;
+	}
+}
+
+__attribute__((constructor)) static void prof_init(void)
+{
+	atexit(prof_dump);
+}
+#endif
+
 #include "interp_loop.h"
 
 int aw_exec_call(struct aw_instance *inst, struct aw_func *f, const uint64_t *args,
