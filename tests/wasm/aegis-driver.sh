@@ -40,6 +40,9 @@ case_in() {
 	echo "@@@TIME $name $(($(date +%s) - t0))"
 }
 spec() { cd "spec/$1" && "$AW" wast "$1.json"; }
+# the JIT's test mode: every function body translated (exercises executable
+# memory, mprotect and the translated code inside Aegis)
+specall() { cd "spec/$1" && AEGIS_WASM_JIT=all "$AW" wast "$1.json"; }
 box() { rm -rf "$TMP/box"; mkdir -p "$TMP/box"; echo "input line" >"$TMP/box/input.txt"; }
 files() {
 	box
@@ -63,6 +66,8 @@ escape() {
 	return $st
 }
 inspect() { "$AW" inspect wasi/files.wasm | grep -c "wasi_snapshot_preview1.path_open"; }
+# the same loops translated as on the host: the JIT works in Aegis too
+jitstats() { "$AW" inspect wasi/files.wasm | grep "translated by the JIT"; }
 truncated() { head -c 100 wasi/files.wasm >"$TMP/truncated.wasm"; cd "$TMP" && "$AW" validate truncated.wasm; }
 if [ "${3:-}" = fn ]; then	# sh driver.sh AW TMP fn FUNCTION ARGS...
 	shift 3
@@ -71,6 +76,10 @@ if [ "${3:-}" = fn ]; then	# sh driver.sh AW TMP fn FUNCTION ARGS...
 fi
 
 for n in $(cat spec.list); do case_ "spec_$n" sh "$self" "$AW" "$TMP" fn spec "$n"; done
+for n in i32 i64 int_exprs address load store memory_trap br_table loop br_if select \
+	conversions left-to-right fac call_indirect endianness labels local_tee traps; do
+	[ -d "spec/$n" ] && case_ "jitall_$n" sh "$self" "$AW" "$TMP" fn specall "$n"
+done
 if [ -f wasi/files.wasm ]; then
 	case_ wasi_args_env "$AW" run --env GREETING=hello --env EMPTY= wasi/args_env.wasm one "two words" ""
 	case_ wasi_exit_0 "$AW" run wasi/exit_code.wasm 0
@@ -85,6 +94,7 @@ over two lines" "$AW" run wasi/stdin_copy.wasm
 	case_ wasi_sandbox_escape sh "$self" "$AW" "$TMP" fn escape
 	case_ cli_validate "$AW" validate wasi/files.wasm
 	case_ cli_inspect sh "$self" "$AW" "$TMP" fn inspect
+	case_ cli_jit_stats sh "$self" "$AW" "$TMP" fn jitstats
 	case_ cli_error_message sh "$self" "$AW" "$TMP" fn truncated
 fi
 rm -rf "$TMP/box" "$TMP/esc" "$TMP/truncated.wasm" "$out"

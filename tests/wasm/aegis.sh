@@ -4,7 +4,8 @@
 # build/user/aegis-wasm and tests/wasm/aegis-driver.sh into an --extra directory, runs
 # the driver on the host (expected output) and once in Aegis (tools/aegis-run, one
 # boot), and compares each case's output and exit status byte for byte:
-#   PASS/FAIL wasm_aegis_<case>     (cases: spec_<file>, wasi_<program>, cli_<what>)
+#   PASS/FAIL wasm_aegis_<case>     (cases: spec_<file>, jitall_<file> (AEGIS_WASM_JIT=all),
+#                                    wasi_<program>, cli_<what>)
 # Which spec files: WASM_AEGIS_SPEC=all (the default: all 146 core files, SIMD
 # included; the guest run takes about 30 s under QEMU TCG here, so no sampling is
 # needed), WASM_AEGIS_SPEC=nosimd (the 90 non-SIMD files), or a list of names.

@@ -1,6 +1,7 @@
 #!/bin/sh
 # aegis-wasm benchmarks: the CoreMark-like tests/wasm/bench/cmark.c run
-# natively, under aegis-wasm and under Node.js (V8's JIT, as a reference),
+# natively, under aegis-wasm (loop JIT, the default, and AEGIS_WASM_JIT=off,
+# the interpreter alone) and under Node.js (V8's JIT, as a reference),
 # plus load/instantiate time and memory per instance.  Run from the repo
 # root; BUILD defaults to ./build.  ITER sets the iteration count.
 set -eu
@@ -23,9 +24,13 @@ $CC_MUSL -O2 -static -I user/wasm/include -o "$B/instantiate" "$T/bench/instanti
 
 rate() { sed -n 's/.*iterations\/s \([0-9.]*\).*/\1/p'; }
 native=$("$B/cmark.native" $((ITER * 20)) | tee /dev/stderr | rate)
-aegis=$("$BUILD/user/aegis-wasm" run "$B/cmark.wasm" "$ITER" | tee /dev/stderr | rate)
-echo "native:     $native iterations/s"
-echo "aegis-wasm: $aegis iterations/s ($(echo "$aegis $native" | awk '{printf "1/%.1f", $2 / $1}') of native)"
+# the default (loop JIT) and the interpreter alone
+jit=$("$BUILD/user/aegis-wasm" run "$B/cmark.wasm" $((ITER * 4)) | tee /dev/stderr | rate)
+interp=$(AEGIS_WASM_JIT=off "$BUILD/user/aegis-wasm" run "$B/cmark.wasm" "$ITER" | tee /dev/stderr | rate)
+ratio() { echo "$1 $2" | awk '{printf "1/%.1f", $2 / $1}'; }
+echo "native:                  $native iterations/s"
+echo "aegis-wasm (loop JIT):   $jit iterations/s ($(ratio "$jit" "$native") of native)"
+echo "aegis-wasm (interpreter): $interp iterations/s ($(ratio "$interp" "$native") of native)"
 if command -v node >/dev/null 2>&1; then
 	node=$(node --no-warnings --experimental-wasi-unstable-preview1 "$T/node-wasi.js" "$B/cmark.wasm" $((ITER * 10)) | tee /dev/stderr | rate)
 	echo "node:       $node iterations/s ($(echo "$node $native" | awk '{printf "%.2f", $1 / $2}') x native)"

@@ -6,6 +6,10 @@
  *   fuzz mutate SEEDS N SEED  N mutated modules (bit flips, byte stores,
  *                             cuts, splices); valid results are instantiated
  *                             and every export is called under a fuel limit
+ *   fuzz jitdiff SEEDS N SEED the same modules run twice, interpreted and
+ *                             with every function translated by the JIT
+ *                             (AW_JIT_ALL): statuses, results, trap messages,
+ *                             fuel left and memory contents must agree
  * A crash, sanitizer report, hang or leak fails the run; rejecting a module
  * or trapping is the expected outcome.  Prints PASS/FAIL lines.
  */
@@ -372,6 +376,130 @@ static int cmd_mutate(const char *list, unsigned long n, unsigned long seed)
 	return 0;
 }
 
+/* What running every export of a module did, for jitdiff. */
+struct outcome {
+	uint64_t hash;      /* FNV-1a over statuses, results, messages, fuel, memory */
+	unsigned long calls;
+};
+
+static void mix(uint64_t *h, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	for (size_t i = 0; i < n; i++)
+		*h = (*h ^ b[i]) * 0x100000001b3ull;
+}
+
+/* Load m under the JIT policy, call every export with arguments drawn from
+ * argseed, and fold everything observable into o. */
+static void observe(const struct buf *b, int policy, uint64_t argseed, struct outcome *o)
+{
+	int old = aw_set_jit(policy);
+	struct aw_error err;
+	struct aw_module *m = aw_module_load(b->p, b->n, &err);
+	struct aw_linker *l;
+	struct aw_limits lim = { 16 << 20, 20000 };
+	struct aw_instance *in;
+	struct aw_extern_desc d;
+	uint64_t rs = argseed | 1;
+
+	aw_set_jit(old);
+	o->hash = 0xcbf29ce484222325ull;
+	o->calls = 0;
+	if (!m)
+		return;
+	l = fuzz_linker();
+	in = aw_instantiate(m, l, &lim, &err);
+	if (in) {
+		int rc = aw_instance_start(in, &err);
+		mix(&o->hash, &rc, sizeof(rc));
+		if (rc == AW_OUT_OF_FUEL)
+			aw_abandon(in);
+		for (uint32_t i = 0; i < aw_module_export_count(m); i++) {
+			static const uint64_t edge[] = { 0, 1, 2, 7, 0x7fffffff, 0x80000000, 0xffffffff,
+							 0xfffffffc, 65536, 65535, ~0ull, 1ull << 63 };
+			uint64_t args[16], res[16] = { 0 }, fuel = 0, size = 0;
+			uint32_t np, nr;
+			const uint8_t *pt, *rt;
+			struct aw_func *f;
+			uint8_t *mem;
+			aw_module_export(m, i, &d);
+			if (d.kind != AW_EXT_FUNC || !(f = aw_instance_func(in, d.name)))
+				continue;
+			aw_func_signature(f, &np, &pt, &nr, &rt);
+			if (np > 16 || nr > 16)
+				continue;
+			for (uint32_t k = 0; k < np; k++) {
+				rs ^= rs << 13, rs ^= rs >> 7, rs ^= rs << 17;
+				args[k] = rs & 1 ? edge[(rs >> 1) % 12] : rs >> 8 & 0xffff;
+			}
+			aw_instance_set_fuel(in, 20000);
+			memset(&err, 0, sizeof(err));
+			rc = aw_call(in, f, args, np, res, nr, &err);
+			mix(&o->hash, &rc, sizeof(rc));
+			if (rc == AW_OK)
+				mix(&o->hash, res, nr * sizeof(uint64_t));
+			if (rc == AW_TRAP)
+				mix(&o->hash, err.msg, strlen(err.msg));
+			fuel = aw_instance_fuel(in);
+			mix(&o->hash, &fuel, sizeof(fuel));
+			if (rc == AW_OUT_OF_FUEL)
+				aw_abandon(in);
+			if ((mem = aw_memory_data(in, &size)) != NULL)
+				mix(&o->hash, mem, size);
+			o->calls++;
+		}
+		aw_instance_free(in);
+	}
+	aw_linker_free(l);
+	aw_module_free(m);
+}
+
+static int cmd_jitdiff(const char *list, unsigned long n, unsigned long seed)
+{
+	struct seeds s = { 0 };
+	unsigned long compared = 0, calls = 0, differ = 0;
+	struct buf b = { 0 };
+	time_t t0 = time(NULL);
+
+	if (read_seeds(list, &s)) {
+		report("jit-vs-interpreter", 0, "no seed modules");
+		return 1;
+	}
+	rng_state ^= seed * 0x9e3779b97f4a7c15ull;
+	for (unsigned long i = 0; i < n; i++) {
+		const struct buf *src = &s.m[rnd() % s.n];
+		struct outcome a, j;
+		uint64_t argseed = rnd();
+		b.n = 0;
+		put(&b, src->p, src->n);
+		if (i % 4)
+			mutate(&b);  /* every fourth module runs unchanged */
+		observe(&b, AW_JIT_OFF, argseed, &a);
+		observe(&b, AW_JIT_ALL, argseed, &j);
+		compared += a.calls > 0;
+		calls += a.calls;
+		if (a.hash != j.hash || a.calls != j.calls) {
+			char name[64];
+			FILE *f;
+			snprintf(name, sizeof(name), "jitdiff-%lu.wasm", i);
+			if ((f = fopen(name, "wb")) != NULL) {
+				fwrite(b.p, 1, b.n, f);
+				fclose(f);
+			}
+			if (differ++ < 5)
+				printf("jitdiff: module %lu (saved as %s) behaves differently under the JIT\n", i, name);
+		}
+	}
+	printf("jitdiff: %lu modules (seed %lu) in %lds: %lu ran, %lu export calls compared, %lu differ\n",
+	       n, seed, (long)(time(NULL) - t0), compared, calls, differ);
+	report("jit-vs-interpreter", differ == 0, differ ? "the JIT and the interpreter disagree" : NULL);
+	for (size_t i = 0; i < s.n; i++)
+		free(s.m[i].p);
+	free(s.m);
+	free(b.p);
+	return differ != 0;
+}
+
 static int cmd_truncate(const char *list)
 {
 	struct seeds s = { 0 };
@@ -416,6 +544,9 @@ int main(int argc, char **argv)
 		return cmd_truncate(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "mutate"))
 		return cmd_mutate(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
-	fprintf(stderr, "usage: fuzz special | truncate SEEDLIST | mutate SEEDLIST N SEED\n");
+	if (argc == 5 && !strcmp(argv[1], "jitdiff"))
+		return cmd_jitdiff(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
+	fprintf(stderr, "usage: fuzz special | truncate SEEDLIST | mutate SEEDLIST N SEED | "
+		"jitdiff SEEDLIST N SEED\n");
 	return 2;
 }

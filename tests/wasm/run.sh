@@ -1,11 +1,13 @@
 #!/bin/sh
 # aegis-wasm test suite (docs/BUILDING.md conventions): run from the repo
 # root with BUILD set.  Prints PASS/FAIL/SKIP lines; everything else is log.
-#  - spec: every core .wast file converted with wast2json, one line per file
+#  - spec: every core .wast file converted with wast2json, one line per file;
+#    each runs three times: AEGIS_WASM_JIT=loops (default), off and all
 #  - wasi: C programs built for wasm32-wasi, output compared with node:wasi
 #  - api: embedding API (1,000 instances, fuel, suspend/resume, limits)
 #  - bad input: truncations, hand-made hostile modules, 10^5 mutated
-#    modules under ASan (FUZZ_N overrides the count)
+#    modules under ASan (FUZZ_N overrides the count), and 10^5 (JITDIFF_N)
+#    run both interpreted and JIT-translated with identical outcomes
 #  - aegis: the spec files and WASI programs again, inside Aegis (tests/wasm/aegis.sh),
 #    compared with the host; WASM_PHASES="spec aegis" runs only some phases
 set -u
@@ -49,21 +51,31 @@ spec() {
 			fail "wasm/spec/$name" "wast2json could not convert it"
 			continue
 		fi
-		out=$("$AW" wast "$d/$name.json" 2>"$d/failures.log")
-		rc=$?
-		set -- $(echo "$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped/\1 \2 \3/p')
-		if [ $# -ne 3 ]; then
-			fail "wasm/spec/$name" "runner crashed or printed no summary (rc=$rc)"
-			head -5 "$d/failures.log"
-			continue
-		fi
-		echo "spec $name: $1 passed, $2 failed, $3 skipped"
-		tp=$((tp + $1)) tf=$((tf + $2)) ts=$((ts + $3))
-		if [ "$2" -eq 0 ] && [ $rc -eq 0 ]; then
-			pass "wasm/spec/$name"
+		# the default (hot loops translated by the JIT), then the pure
+		# interpreter and every function body translated: all must pass
+		bad=
+		for mode in loops off all; do
+			out=$(AEGIS_WASM_JIT=$mode "$AW" wast "$d/$name.json" 2>"$d/failures-$mode.log")
+			rc=$?
+			set -- $(echo "$out" | sed -n 's/.*: \([0-9]*\) passed, \([0-9]*\) failed, \([0-9]*\) skipped/\1 \2 \3/p')
+			if [ $# -ne 3 ]; then
+				bad="$bad JIT=$mode: runner crashed or printed no summary (rc=$rc);"
+				head -5 "$d/failures-$mode.log"
+				continue
+			fi
+			if [ $mode = loops ]; then
+				echo "spec $name: $1 passed, $2 failed, $3 skipped"
+				tp=$((tp + $1)) tf=$((tf + $2)) ts=$((ts + $3))
+			fi
+			if [ "$2" -ne 0 ] || [ $rc -ne 0 ]; then
+				head -5 "$d/failures-$mode.log"
+				bad="$bad JIT=$mode: $2 commands failed;"
+			fi
+		done
+		if [ -z "$bad" ]; then
+			pass "wasm/spec/$name" "(JIT loops, off, all)"
 		else
-			head -5 "$d/failures.log"
-			fail "wasm/spec/$name" "$2 commands failed"
+			fail "wasm/spec/$name" "$bad"
 		fi
 	done
 	echo "spec total: $tp passed, $tf failed, $ts skipped commands (skipped: text-format assert_malformed)"
@@ -211,6 +223,7 @@ badinput() {
 	"$W/fuzz/fuzz" special
 	"$W/fuzz/fuzz" truncate "$W/fuzz/seeds.txt"
 	"$W/fuzz/fuzz" mutate "$W/fuzz/seeds.txt" "$FUZZ_N" 1
+	"$W/fuzz/fuzz" jitdiff "$W/fuzz/seeds.txt" "${JITDIFF_N:-100000}" 2
 }
 
 . "$T/aegis.sh"

@@ -40,6 +40,7 @@ struct aw_module *aw_module_load_named(const uint8_t *bytes, size_t len, const c
 	m->len = m->used_len;
 	if (aw_validate_functions(m, err))
 		goto out_free;
+	aw_jit_module(m);
 	return m;
 out_oom:
 	err->code = AW_ENOMEM;
@@ -193,6 +194,12 @@ void aw_module_stats(const struct aw_module *m, struct aw_module_stats *s)
 	}
 	s->code_bytes = m->code_bytes;
 	s->compiled_bytes = m->compiled_bytes;
+	for (uint32_t i = 0; m->codes && i < m->nfuncs - m->nfuncs_imported; i++)
+		for (uint32_t j = 0; j < m->codes[i].nloops; j++) {
+			s->nloops++;
+			s->nloops_jit += m->codes[i].loops[j].fn != NULL;
+		}
+	s->jit_bytes = m->jit_bytes;
 }
 
 static const struct aw_export *find_export(struct aw_instance *in, const char *name,

@@ -5,6 +5,7 @@
  *   aegis-wasm validate module.wasm
  *   aegis-wasm inspect module.wasm
  *   aegis-wasm wast commands.json      (spec tests, see spectest.c)
+ * AEGIS_WASM_JIT=off|loops|all chooses the loop JIT's policy (jit.h).
  * A program's exit code is the command's; a trap prints the reason and
  * exits with 134 (as an abort would).
  */
@@ -108,6 +109,8 @@ static int cmd_inspect(int argc, char **argv)
 	printf("  types %u, functions %u (code %zu bytes, compiled %zu bytes), globals %u\n",
 	       s.ntypes, s.nfuncs, s.code_bytes, s.compiled_bytes, s.nglobals);
 	printf("  data segments %u, element segments %u\n", s.ndata, s.nelem);
+	printf("  loops %u, translated by the JIT %u (%zu bytes of machine code)\n",
+	       s.nloops, s.nloops_jit, s.jit_bytes);
 	if (s.has_memory)
 		printf("  memory: %u pages min, %u pages max\n", s.mem_min_pages, s.mem_max_pages);
 	printf("imports (%u):\n", s.nimports);
@@ -266,8 +269,31 @@ out:
 	return rc;
 }
 
+/* AEGIS_WASM_JIT=off|loops|all: the loop JIT's policy (jit.h); "all" is
+ * for tests, "off" runs everything in the interpreter */
+static int jit_from_env(void)
+{
+	const char *v = getenv("AEGIS_WASM_JIT");
+
+	if (!v || !*v)
+		return 0;
+	if (!strcmp(v, "off"))
+		aw_set_jit(AW_JIT_OFF);
+	else if (!strcmp(v, "loops"))
+		aw_set_jit(AW_JIT_LOOPS);
+	else if (!strcmp(v, "all"))
+		aw_set_jit(AW_JIT_ALL);
+	else {
+		fprintf(stderr, "aegis-wasm: AEGIS_WASM_JIT must be off, loops or all, not '%s'\n", v);
+		return -1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (jit_from_env())
+		return 2;
 	if (argc < 2)
 		return cmd_run(0, argv + 1) < 0 ? 2 : 2;
 	if (!strcmp(argv[1], "run"))

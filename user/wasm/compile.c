@@ -368,6 +368,31 @@ void cg_patch_at(struct fctx *c, uint32_t site)
 		c->buf[site] = here;
 }
 
+/* A loop head (or, in the JIT's test mode, a function body) starts here:
+ * an OP_LOOP marker naming a new loop-table entry, which the JIT may give a
+ * translation (jit.h).  Returns the entry's index, UINT32_MAX if none. */
+uint32_t cg_loop_begin(struct fctx *c)
+{
+	uint32_t i;
+
+	if (!aw_jit_mode || c->dead ||
+	    !grow(c, (void **)&c->loops, &c->caploops, c->nloops + 1, sizeof(struct aw_loop)))
+		return UINT32_MAX;
+	i = c->nloops++;
+	c->loops[i] = (struct aw_loop){ .marker = c->nbuf };
+	cg_op(c, OP_LOOP);
+	cg_word(c, i);
+	c->loops[i].start = cg_here(c);
+	c->loops[i].end = c->loops[i].start;
+	return i;
+}
+
+void cg_loop_end(struct fctx *c, uint32_t loop)
+{
+	if (loop != UINT32_MAX)
+		c->loops[loop].end = c->nbuf;
+}
+
 /* Resolve slots now that the pool size is known, and hand over. */
 int cg_finish(struct fctx *c, struct aw_code *code)
 {
@@ -387,9 +412,12 @@ int cg_finish(struct fctx *c, struct aw_code *code)
 	code->ncode = c->nbuf;
 	code->consts = c->consts;
 	code->nconsts = c->nconsts;
+	code->loops = c->loops;
+	code->nloops = c->nloops;
 	code->max_stack = c->max_height + 1;
 	code->frame_size = nl + c->nconsts + code->max_stack;
 	c->buf = NULL;
 	c->consts = NULL;
+	c->loops = NULL;
 	return 0;
 }

@@ -33,6 +33,7 @@ struct ctl {
 	uint32_t else_site;    /* if: word to patch with the else/end pc */
 	uint32_t patch_base;   /* first entry of this block in the patch list */
 	uint32_t sheight;      /* the same height in slots */
+	uint32_t loop;         /* loop: its index in the loop table, or UINT32_MAX */
 };
 
 /* slots taken by a value of type t */
@@ -79,6 +80,8 @@ struct fctx {
 	uint32_t nbuf, capbuf;
 	uint32_t *patches;
 	uint32_t npatch, cappatch;
+	struct aw_loop *loops; /* the function's loop table (jit.h) */
+	uint32_t nloops, caploops;
 	bool dead;             /* current code is unreachable: emit nothing */
 	bool oom;
 };
@@ -122,6 +125,8 @@ void cg_return(struct fctx *c, uint32_t src_height, uint32_t nslots);
 void cg_forward(struct fctx *c, uint32_t op);
 void cg_patch_block(struct fctx *c, struct ctl *b);
 void cg_patch_at(struct fctx *c, uint32_t site);
+uint32_t cg_loop_begin(struct fctx *c);
+void cg_loop_end(struct fctx *c, uint32_t loop);
 int cg_finish(struct fctx *c, struct aw_code *code);
 
 #endif

@@ -732,8 +732,10 @@ void aw_module_release(struct aw_module *m)
 			free(m->codes[i].local_types);
 			free(m->codes[i].code);
 			free(m->codes[i].consts);
+			free(m->codes[i].loops);
 		}
 	free(m->codes);
+	aw_jit_release(m);
 	free(m->tables);
 	free(m->mems);
 	free(m->globals);

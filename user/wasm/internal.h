@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <stddef.h>
 #include "aegis/wasm.h"
+#include "jit.h"
 
 #define AW_PAGE 65536u
 #define AW_MAX_PAGES 65536u
@@ -79,6 +80,8 @@ struct aw_code {
 	uint32_t ncode;
 	uint64_t *consts;            /* nconsts slots, copied into each new frame */
 	uint32_t nconsts;
+	struct aw_loop *loops;       /* loop table: OP_LOOP markers (jit.h) */
+	uint32_t nloops;
 };
 
 struct aw_elem {
@@ -130,6 +133,8 @@ struct aw_module {
 	bool *func_declared;
 	struct aw_instance *zombies; /* failed instantiations still referenced */ /* referenced outside function bodies (for ref.func) */
 	size_t code_bytes, compiled_bytes;
+	void *jit_mem;               /* the translated loops (jit.c) */
+	size_t jit_len, jit_bytes;   /* mapping length, code bytes in it */
 };
 
 /* runtime objects */

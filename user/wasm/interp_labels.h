@@ -8,6 +8,7 @@
 [0x02] = &&op_br_unless,
 [0x04] = &&op_br_move,
 [0x05] = &&op_br_if_move,
+[0x06] = &&op_loop,
 [0x0c] = &&op_br,
 [0x0d] = &&op_br_if,
 [0x0e] = &&op_br_table,

@@ -6,7 +6,11 @@
  * are frame slots: S(i) is the slot named by the i-th word after the opcode.
  */
 
+#ifdef AW_PROFILE
+#define NEXT() do { aw_prof_count(*pc); goto *labels[*pc++]; } while (0)
+#else
 #define NEXT() goto *labels[*pc++]
+#endif
 #define TRAP(msg) do { rc = trap(err, msg); goto out_trap; } while (0)
 #define LOAD_CTX() do {                                                         \
 	inst = func->inst;                                                      \
@@ -136,6 +140,40 @@ op_br_if_move:
 		pc += 5;
 	}
 	NEXT();
+op_loop: {
+	/* a loop head: run its translation (jit.h) if it has one; it returns
+	 * where to go on, having spent budget as the loop's branches would */
+	const struct aw_loop *l = &func->code->loops[pc[0]];
+	struct aw_jit_ctx jc;
+	uint32_t at = l->start;
+	int64_t next;
+	if (!l->fn) {
+		pc += 1;
+		NEXT();
+	}
+	jc.fp = fp;
+	jc.mem = membase;
+	jc.memsize = memsize;
+	jc.globals = globals;
+	for (;;) {
+		jc.budget = budget;
+		next = l->fn(&jc, at);
+		budget = jc.budget;
+		if (next < 0)
+			TRAP(aw_jit_trap_msg(next));
+		pc = cbase + next;
+		if (budget > 0)
+			break;
+		/* a backward branch ran out of budget: the safe point */
+		e->budget = budget;
+		rc = tick(e);
+		budget = e->budget;
+		if (rc != AW_OK)
+			goto out_save;
+		at = (uint32_t)next;
+	}
+	NEXT();
+}
 op_br_table: {
 	uint32_t n = pc[1], i = U32(S(0));
 	const uint32_t *ent = pc + 2 + 4 * (i < n ? i : n);

@@ -19,7 +19,8 @@ enum {
 	OP_GLOBAL_GET2 = 0x20,  /* dst index, v128 */
 	OP_GLOBAL_SET2 = 0x21,  /* src index, v128 */
 	OP_BR_UNLESS = 0x02,    /* cond target (if) */
-	OP_BR_MOVE = 0x04,      /* target src dst n: move n results, jump */
+	OP_BR_MOVE = 0x04,
+	OP_LOOP = 0x06,         /* loop-table index: a loop head, entry to its JIT region (jit.h) */      /* target src dst n: move n results, jump */
 	OP_BR_IF_MOVE = 0x05,   /* cond target src dst n */
 	OP_BR = 0x0c,           /* target */
 	OP_BR_IF = 0x0d,        /* cond target */

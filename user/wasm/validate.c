@@ -213,10 +213,13 @@ static int op_block(struct fctx *c, uint8_t op)
 	TRY(push_ctl(c, kind, t.params, t.np, t.results, t.nr));
 	c->ctls[c->nctl - 1].else_site = site;
 	c->ctls[c->nctl - 1].single[0] = t.single[0];
-	/* no instruction at the loop head: backward branches are the safe
-	 * points that spend fuel (interp_loop.h) */
-	if (kind == CTL_LOOP)
+	/* the loop head is the JIT's marker (a no-op when not translated);
+	 * backward branches are the safe points that spend fuel */
+	c->ctls[c->nctl - 1].loop = UINT32_MAX;
+	if (kind == CTL_LOOP) {
+		c->ctls[c->nctl - 1].loop = cg_loop_begin(c);
 		c->ctls[c->nctl - 1].start_pc = cg_here(c);
+	}
 	return 0;
 }
 
@@ -252,6 +255,8 @@ static int op_end(struct fctx *c)
 	c->dead = b->dead;
 	if (b->kind != CTL_LOOP)
 		cg_patch_block(c, b);
+	else
+		cg_loop_end(c, b->loop);
 	if (b->kind == CTL_IF)
 		cg_patch_at(c, b->else_site);
 	saved = *b;
@@ -260,6 +265,7 @@ static int op_end(struct fctx *c)
 		/* reached by falling through or by branches to the function's
 		 * label: either way the results are in the first stack slots */
 		cg_return(c, 0, slots_of(res(&saved), saved.nr));
+		cg_loop_end(c, saved.loop);
 		return 0;
 	}
 	c->dead = saved.dead || c->ctls[c->nctl - 1].unreachable;
@@ -559,6 +565,8 @@ static int run(struct fctx *c)
 	const struct aw_functype *ft = c->ft;
 
 	TRY(push_ctl(c, CTL_FUNC, NULL, 0, ft->types + ft->nparams, ft->nresults));
+	/* test mode of the JIT: the whole body is a region too */
+	c->ctls[0].loop = aw_jit_mode == 2 ? cg_loop_begin(c) : UINT32_MAX;
 	while (c->nctl > 0) {
 		uint8_t op;
 		TRY(aw_read_u8(&c->r, &op));
@@ -583,10 +591,11 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	c->code = code;
 	c->ft = &m->types[code->type];
 	c->nvals = c->max_height = c->nctl = c->nbuf = c->npatch = c->stop = 0;
-	c->nconsts = c->nrelocs = 0;
-	c->capbuf = c->capconsts = 0;
+	c->nconsts = c->nrelocs = c->nloops = 0;
+	c->capbuf = c->capconsts = c->caploops = 0;
 	c->buf = NULL;
 	c->consts = NULL;
+	c->loops = NULL;
 	c->dead = c->oom = false;
 	c->last_end = c->last_op = UINT32_MAX;
 	c->r.base = m->bytes;
@@ -625,6 +634,8 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	}
 	free(c->buf);
 	free(c->consts);
+	free(c->loops);
+	c->loops = NULL;
 	free(c->locals);
 	free(c->lslot);
 	c->buf = NULL;

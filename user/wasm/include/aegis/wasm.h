@@ -64,6 +64,13 @@ struct aw_global;
 struct aw_host_call;
 typedef int (*aw_host_fn)(struct aw_host_call *call, uint64_t *args, void *user);
 
+/* The loop JIT (x86-64 hosts): hot loops are translated to machine code when
+ * a module is loaded.  AW_JIT_LOOPS is the default where supported; AW_JIT_ALL
+ * also translates whole function bodies (for testing the translator).  The
+ * policy applies to modules loaded afterwards; returns the previous one. */
+enum aw_jit_policy { AW_JIT_OFF = 0, AW_JIT_LOOPS = 1, AW_JIT_ALL = 2 };
+int aw_set_jit(int policy);
+
 /* modules */
 struct aw_module *aw_module_load(const uint8_t *bytes, size_t len, struct aw_error *err);
 /* the same, naming the module in error messages */
@@ -90,6 +97,8 @@ struct aw_module_stats {
 	uint32_t nfuncs, nimports, nexports, ntypes, nglobals, ndata, nelem;
 	uint32_t mem_min_pages, mem_max_pages; int has_memory;
 	size_t code_bytes, compiled_bytes;
+	uint32_t nloops, nloops_jit;  /* loops, and those translated by the JIT */
+	size_t jit_bytes;             /* machine code of the translations */
 };
 void aw_module_stats(const struct aw_module *m, struct aw_module_stats *s);
 

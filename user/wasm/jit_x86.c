@@ -1,0 +1,803 @@
+/*
+ * The loop JIT's x86-64 translator (contract in jit.h).
+ *
+ * A template translator: every internal instruction becomes a short fixed
+ * sequence that loads its operand slots, computes and stores the result
+ * slot, exactly as the interpreter's handler does but without the dispatch
+ * and operand decoding.  Values stay in the frame (no register allocation),
+ * which keeps the translation obviously equivalent to interp_loop.h.
+ *
+ * Registers in a region:
+ *   rbx  struct aw_jit_ctx *      r12  fp (frame slots)
+ *   r13  linear memory base       r14  memory size in bytes
+ *   r15  budget                   rax rcx rdx: scratch
+ * Every memory access is bounds checked against r14 (ea + size > r14 traps),
+ * as in the interpreter; the region never calls out.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "jit.h"
+#include "ops.h"
+
+#if defined(__x86_64__)
+
+enum { RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI, R8, R9, R10, R11, R12, R13, R14, R15 };
+#define FP R12
+#define MEM R13
+#define MSIZE R14
+#define BUDGET R15
+#define CTX RBX
+
+/* condition codes */
+enum { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
+       CC_S, CC_NS, CC_P, CC_NP, CC_L, CC_GE, CC_LE, CC_G };
+
+/* the i32/i64 comparisons eq..ge_u (opcode - 0x46 or - 0x51) as "a cc b" */
+static const uint8_t cmp_cc[10] = { CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE };
+
+#define MAX_FIXUPS 4096
+
+struct fixup {
+	uint32_t at;       /* position of a rel32 to fill */
+	uint32_t target;   /* internal pc it goes to */
+	int exit;          /* always through the exit stub (a side exit, or
+			    * the budget ran out) */
+};
+
+struct tr {
+	struct aw_jit_buf *b;
+	const uint32_t *code;
+	uint32_t start, end;
+	int32_t *label;          /* native offset of each internal pc in [start, end), or -1 */
+	uint32_t *entries;       /* backward branch targets: where the region may be entered */
+	uint32_t nentries;
+	struct fixup *fix;
+	uint32_t nfix;
+	uint32_t trap_fix[3][64]; /* jumps to the trap stubs, per trap kind */
+	uint32_t ntrap[3];
+	int bad;                 /* something did not fit: give up on the region */
+};
+
+/* ---- bytes ---- */
+
+/* make room for n more bytes; false when out of memory */
+static int room(struct tr *t, size_t n)
+{
+	struct aw_jit_buf *b = t->b;
+	size_t cap;
+	uint8_t *np;
+
+	if (b->oom)
+		return 0;
+	if (b->n + n <= b->cap)
+		return 1;
+	cap = b->cap ? b->cap * 2 : 16384;
+	while (cap < b->n + n)
+		cap *= 2;
+	np = realloc(b->p, cap);
+	if (!np) {
+		b->oom = 1;
+		return 0;
+	}
+	b->p = np;
+	b->cap = cap;
+	return 1;
+}
+
+static inline void b1(struct tr *t, uint8_t x)
+{
+	if (t->b->n < t->b->cap || room(t, 1))
+		t->b->p[t->b->n++] = x;
+}
+
+static inline void b4(struct tr *t, uint32_t x)
+{
+	if (t->b->n + 4 <= t->b->cap || room(t, 4)) {
+		memcpy(t->b->p + t->b->n, &x, 4);
+		t->b->n += 4;
+	}
+}
+
+static uint32_t here(struct tr *t)
+{
+	return (uint32_t)t->b->n;
+}
+
+static void patch32(struct tr *t, uint32_t at, uint32_t to)
+{
+	int32_t rel = (int32_t)(to - (at + 4));
+	if (!t->b->oom)
+		memcpy(t->b->p + at, &rel, 4);
+}
+
+/* ---- instruction encoding ---- */
+
+/* [pfx] [REX] op... modrm [sib] [disp]: reg field `reg`, memory operand
+ * [base + idx + disp] (idx < 0: none; scale 1) */
+static void rm(struct tr *t, uint8_t pfx, int w, const uint8_t *op, int nop, int reg,
+	       int base, int idx, int32_t disp)
+{
+	uint8_t rex = 0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (idx >= 0 && (idx & 8) ? 2 : 0) |
+		      (base & 8 ? 1 : 0);
+	int mod = disp == 0 && (base & 7) != 5 ? 0 : disp >= -128 && disp <= 127 ? 1 : 2;
+
+	if (pfx)
+		b1(t, pfx);
+	if (rex != 0x40)
+		b1(t, rex);
+	for (int i = 0; i < nop; i++)
+		b1(t, op[i]);
+	if (idx >= 0 || (base & 7) == 4) {
+		b1(t, (uint8_t)(mod << 6 | (reg & 7) << 3 | 4));
+		b1(t, (uint8_t)((idx >= 0 ? idx & 7 : 4) << 3 | (base & 7)));
+	} else {
+		b1(t, (uint8_t)(mod << 6 | (reg & 7) << 3 | (base & 7)));
+	}
+	if (mod == 1)
+		b1(t, (uint8_t)disp);
+	else if (mod == 2)
+		b4(t, (uint32_t)disp);
+}
+
+/* register-direct form: op /reg with r/m = rmreg */
+static void rr(struct tr *t, int w, const uint8_t *op, int nop, int reg, int rmreg)
+{
+	uint8_t rex = 0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (rmreg & 8 ? 1 : 0);
+
+	if (rex != 0x40)
+		b1(t, rex);
+	for (int i = 0; i < nop; i++)
+		b1(t, op[i]);
+	b1(t, (uint8_t)(0xc0 | (reg & 7) << 3 | (rmreg & 7)));
+}
+
+#define OP1(x) (const uint8_t[]){ x }, 1
+#define OP2(x, y) (const uint8_t[]){ x, y }, 2
+
+/* slot i of the frame */
+static void slot_rm(struct tr *t, int w, const uint8_t *op, int nop, int reg, uint32_t slot)
+{
+	rm(t, 0, w, op, nop, reg, FP, -1, (int32_t)(slot * 8));
+}
+
+static void ld32(struct tr *t, int reg, uint32_t slot) { slot_rm(t, 0, OP1(0x8b), reg, slot); }
+static void ld64(struct tr *t, int reg, uint32_t slot) { slot_rm(t, 1, OP1(0x8b), reg, slot); }
+static void st64(struct tr *t, uint32_t slot, int reg) { slot_rm(t, 1, OP1(0x89), reg, slot); }
+
+/* op r, imm32 (group 1: /0 add, /1 or, /4 and, /5 sub, /6 xor, /7 cmp) */
+static void alu_imm(struct tr *t, int w, int digit, int reg, uint32_t imm)
+{
+	rr(t, w, OP1(0x81), digit, reg);
+	b4(t, imm);
+}
+
+static void mov_imm32(struct tr *t, int reg, uint32_t imm)
+{
+	if (reg & 8)
+		b1(t, 0x41);
+	b1(t, (uint8_t)(0xb8 + (reg & 7)));
+	b4(t, imm);
+}
+
+/* setcc al; movzx eax, al; store to slot */
+static void set_store(struct tr *t, int cc, uint32_t dst)
+{
+	b1(t, 0x0f); b1(t, (uint8_t)(0x90 + cc)); b1(t, 0xc0);
+	b1(t, 0x0f); b1(t, 0xb6); b1(t, 0xc0);
+	st64(t, dst, RAX);
+}
+
+/* ---- control flow ---- */
+
+static int in_region(struct tr *t, uint32_t pc)
+{
+	return pc >= t->start && pc < t->end;
+}
+
+/* a rel32 at the current position that must reach internal pc `target`:
+ * its label when it is translated, else the exit stub returning it */
+static void rel32_to(struct tr *t, uint32_t target, int exit)
+{
+	if (t->nfix == MAX_FIXUPS) {
+		t->bad = 1;
+		return;
+	}
+	t->fix[t->nfix++] = (struct fixup){ here(t), target, exit };
+	b4(t, 0);
+}
+
+static void patch8(struct tr *t, uint32_t at)
+{
+	if (!t->b->oom)
+		t->b->p[at] = (uint8_t)(here(t) - at - 1);
+}
+
+static void add_entry(struct tr *t, uint32_t target)
+{
+	for (uint32_t i = 0; i < t->nentries; i++)
+		if (t->entries[i] == target)
+			return;
+	if (t->nentries < 64)
+		t->entries[t->nentries++] = target;
+}
+
+/* Jump from the instruction at pc to `target`.  A backward jump is a safe
+ * point: spend one unit of budget and leave the region when it runs out
+ * (the interpreter ticks, then re-enters at the target). */
+static void jump_to(struct tr *t, uint32_t pc, uint32_t target)
+{
+	if (target <= pc) {
+		rr(t, 1, OP1(0x83), 5, BUDGET); b1(t, 1);       /* sub r15, 1 */
+		if (in_region(t, target)) {
+			add_entry(t, target);
+			b1(t, 0x0f); b1(t, 0x80 + CC_LE);        /* jle exit(target) */
+			rel32_to(t, target, 1);
+		}
+	}
+	b1(t, 0xe9);
+	rel32_to(t, target, 0);
+}
+
+/* Conditional jump (flags already set) to `target`. */
+static void jcc_to(struct tr *t, int cc, uint32_t pc, uint32_t target)
+{
+	uint32_t skip;
+
+	if (target > pc) {
+		b1(t, 0x0f); b1(t, (uint8_t)(0x80 + cc));
+		rel32_to(t, target, 0);
+		return;
+	}
+	b1(t, 0x0f); b1(t, (uint8_t)(0x80 + (cc ^ 1)));     /* j!cc over the jump */
+	skip = here(t);
+	b4(t, 0);
+	jump_to(t, pc, target);
+	patch32(t, skip, here(t));
+}
+
+static void trap_jcc(struct tr *t, int cc, int kind)
+{
+	b1(t, 0x0f); b1(t, (uint8_t)(0x80 + cc));
+	if (t->ntrap[kind] == 64) {
+		t->bad = 1;
+		return;
+	}
+	t->trap_fix[kind][t->ntrap[kind]++] = here(t);
+	b4(t, 0);
+}
+
+/* n slots from src to dst, overlapping as memmove */
+static void move_slots(struct tr *t, uint32_t src, uint32_t dst, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		uint32_t k = dst < src ? i : n - 1 - i;
+		ld64(t, RAX, src + k);
+		st64(t, dst + k, RAX);
+	}
+}
+
+/* ---- memory ---- */
+
+/* rax = 32-bit address (already loaded) + offset; trap unless
+ * rax + size <= memory size */
+static void bounds(struct tr *t, uint32_t off, uint32_t size)
+{
+	if (off) {
+		if (off <= 0x7fffffff) {
+			alu_imm(t, 1, 0, RAX, off);               /* add rax, off */
+		} else {
+			mov_imm32(t, RDX, off);                   /* mov edx, off */
+			rr(t, 1, OP1(0x01), RDX, RAX);            /* add rax, rdx */
+		}
+	}
+	rm(t, 0, 1, OP1(0x8d), RDX, RAX, -1, (int32_t)size); /* lea rdx, [rax + size] */
+	rr(t, 1, OP1(0x39), MSIZE, RDX);                    /* cmp rdx, r14 */
+	trap_jcc(t, CC_A, 0);
+}
+
+/* load kinds 0x28..0x35: the instruction that reads [r13 + rax] into rax */
+static void load_op(struct tr *t, uint32_t kind)
+{
+	static const struct { uint8_t w, n, op[2], size; } L[14] = {
+		{ 0, 1, { 0x8b }, 4 }, { 1, 1, { 0x8b }, 8 }, { 0, 1, { 0x8b }, 4 }, { 1, 1, { 0x8b }, 8 },
+		{ 0, 2, { 0x0f, 0xbe }, 1 }, { 0, 2, { 0x0f, 0xb6 }, 1 },
+		{ 0, 2, { 0x0f, 0xbf }, 2 }, { 0, 2, { 0x0f, 0xb7 }, 2 },
+		{ 1, 2, { 0x0f, 0xbe }, 1 }, { 0, 2, { 0x0f, 0xb6 }, 1 },
+		{ 1, 2, { 0x0f, 0xbf }, 2 }, { 0, 2, { 0x0f, 0xb7 }, 2 },
+		{ 1, 1, { 0x63 }, 4 }, { 0, 1, { 0x8b }, 4 },
+	};
+	rm(t, 0, L[kind].w, L[kind].op, L[kind].n, RAX, MEM, RAX, 0);
+}
+
+static uint32_t load_size(uint32_t kind)
+{
+	static const uint8_t s[14] = { 4, 8, 4, 8, 1, 1, 2, 2, 1, 1, 2, 2, 4, 4 };
+	return s[kind];
+}
+
+/* store kinds 0x36..0x3e: write rcx to [r13 + rax] */
+static void store_op(struct tr *t, uint32_t kind)
+{
+	static const uint8_t size[9] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
+	switch (size[kind]) {
+	case 1: rm(t, 0, 0, OP1(0x88), RCX, MEM, RAX, 0); break;
+	case 2: rm(t, 0x66, 0, OP1(0x89), RCX, MEM, RAX, 0); break;
+	case 4: rm(t, 0, 0, OP1(0x89), RCX, MEM, RAX, 0); break;
+	default: rm(t, 0, 1, OP1(0x89), RCX, MEM, RAX, 0); break;
+	}
+}
+
+static uint32_t store_size(uint32_t kind)
+{
+	static const uint8_t size[9] = { 4, 8, 4, 8, 1, 2, 1, 2, 4 };
+	return size[kind];
+}
+
+/* ---- arithmetic ---- */
+
+/* two-operand ALU op r, [slot] for i32/i64 add sub and or xor: opcode byte */
+static int alu_rm_op(uint32_t k)
+{
+	switch (k) {
+	case 0: return 0x03;  /* add */
+	case 1: return 0x2b;  /* sub */
+	case 7: return 0x23;  /* and */
+	case 8: return 0x0b;  /* or */
+	case 9: return 0x33;  /* xor */
+	}
+	return -1;
+}
+
+/* group 2 digit of the shifts and rotates: shl shr_s shr_u rotl rotr */
+static int shift_digit(uint32_t k)
+{
+	switch (k) {
+	case 10: return 4;
+	case 11: return 7;
+	case 12: return 5;
+	case 13: return 0;
+	case 14: return 1;
+	}
+	return -1;
+}
+
+/* dst = a op b for the binary integer ops add..rotr (k = op - 0x6a or
+ * op - 0x7c); w selects i64 */
+static int binop(struct tr *t, int w, uint32_t k, const uint32_t *pc)
+{
+	uint32_t dst = pc[1], a = pc[2], b = pc[3];
+	int op = alu_rm_op(k), sd = shift_digit(k);
+
+	if (op >= 0) {
+		slot_rm(t, w, OP1(0x8b), RAX, a);
+		slot_rm(t, w, (const uint8_t[]){ (uint8_t)op }, 1, RAX, b);
+	} else if (k == 2) {
+		slot_rm(t, w, OP1(0x8b), RAX, a);
+		slot_rm(t, w, OP2(0x0f, 0xaf), RAX, b);            /* imul */
+	} else if (sd >= 0) {
+		ld32(t, RCX, b);
+		slot_rm(t, w, OP1(0x8b), RAX, a);
+		rr(t, w, OP1(0xd3), sd, RAX);                        /* shift rax, cl */
+	} else {
+		/* div_s div_u rem_s rem_u */
+		uint32_t j1 = 0, j2 = 0;
+		slot_rm(t, w, OP1(0x8b), RCX, b);
+		rr(t, w, OP1(0x85), RCX, RCX);                       /* test rcx, rcx */
+		trap_jcc(t, CC_E, 1);
+		slot_rm(t, w, OP1(0x8b), RAX, a);
+		if (k == 3 || k == 5) {
+			rr(t, w, OP1(0x83), 7, RCX); b1(t, 0xff);       /* cmp rcx, -1 */
+			b1(t, 0x75); j1 = here(t); b1(t, 0);            /* jne .div */
+			if (k == 3) {
+				if (w) {
+					b1(t, 0x48); b1(t, 0xba);                /* movabs rdx, INT64_MIN */
+					b4(t, 0); b4(t, 0x80000000u);
+					rr(t, 1, OP1(0x39), RDX, RAX);           /* cmp rax, rdx */
+				} else {
+					alu_imm(t, 0, 7, RAX, 0x80000000u);      /* cmp eax, INT32_MIN */
+				}
+				trap_jcc(t, CC_E, 2);
+			} else {
+				rr(t, 0, OP1(0x31), RAX, RAX);           /* x % -1 = 0 */
+				b1(t, 0xeb); j2 = here(t); b1(t, 0);     /* jmp .done */
+			}
+			patch8(t, j1);
+		}
+		if (k == 3 || k == 5) {
+			if (w) b1(t, 0x48);
+			b1(t, 0x99);                                     /* cdq / cqo */
+			rr(t, w, OP1(0xf7), 7, RCX);                     /* idiv rcx */
+		} else {
+			rr(t, 0, OP1(0x31), RDX, RDX);                   /* xor edx, edx */
+			rr(t, w, OP1(0xf7), 6, RCX);                     /* div rcx */
+		}
+		if (k == 5 || k == 6)
+			rr(t, w, OP1(0x8b), RAX, RDX);                   /* the remainder */
+		if (j2)
+			patch8(t, j2);
+	}
+	st64(t, dst, RAX);
+	return 1;
+}
+
+/* dst = a op imm for OP_I32_IMM + k (no div/rem) */
+static int binop_imm(struct tr *t, uint32_t k, const uint32_t *pc)
+{
+	uint32_t dst = pc[1], a = pc[2], imm = pc[3];
+	static const int8_t digit[15] = { 0, 5, -1, -1, -1, -1, -1, 4, 1, 6, -1, -1, -1, -1, -1 };
+	int sd = shift_digit(k);
+
+	if (k == 2) {
+		slot_rm(t, 0, OP1(0x69), RAX, a);                    /* imul eax, [a], imm */
+		b4(t, imm);
+	} else if (sd >= 0) {
+		ld32(t, RAX, a);
+		rr(t, 0, OP1(0xc1), sd, RAX);
+		b1(t, (uint8_t)(imm & 31));
+	} else if (k < 15 && digit[k] >= 0) {
+		ld32(t, RAX, a);
+		alu_imm(t, 0, digit[k], RAX, imm);
+	} else {
+		return 0;
+	}
+	st64(t, dst, RAX);
+	return 1;
+}
+
+/* ---- one instruction ---- */
+
+/* Translate the instruction at pc (its words at p); 0 if not supported
+ * (the caller makes it a side exit). */
+static int insn(struct tr *t, uint32_t pc, const uint32_t *p)
+{
+	uint32_t op = p[0];
+
+	if (op >= 0x28 && op <= 0x35) {                  /* loads: dst addr off */
+		ld32(t, RAX, p[2]);
+		bounds(t, p[3], load_size(op - 0x28));
+		load_op(t, op - 0x28);
+		st64(t, p[1], RAX);
+		return 1;
+	}
+	if (op >= OP_LOAD_ADD && op < OP_LOAD_ADD + 14) { /* dst x y off */
+		ld32(t, RAX, p[2]);
+		slot_rm(t, 0, OP1(0x03), RAX, p[3]);
+		bounds(t, p[4], load_size(op - OP_LOAD_ADD));
+		load_op(t, op - OP_LOAD_ADD);
+		st64(t, p[1], RAX);
+		return 1;
+	}
+	if (op >= 0x36 && op <= 0x3e) {                  /* stores: addr val off */
+		ld32(t, RAX, p[1]);
+		bounds(t, p[3], store_size(op - 0x36));
+		ld64(t, RCX, p[2]);
+		store_op(t, op - 0x36);
+		return 1;
+	}
+	if (op >= OP_STORE_ADD && op < OP_STORE_ADD + 9) { /* x y val off */
+		ld32(t, RAX, p[1]);
+		slot_rm(t, 0, OP1(0x03), RAX, p[2]);
+		bounds(t, p[4], store_size(op - OP_STORE_ADD));
+		ld64(t, RCX, p[3]);
+		store_op(t, op - OP_STORE_ADD);
+		return 1;
+	}
+	if (op == 0x45 || op == 0x50) {                  /* eqz */
+		slot_rm(t, op == 0x50, OP1(0x8b), RAX, p[2]);
+		rr(t, op == 0x50, OP1(0x85), RAX, RAX);
+		set_store(t, CC_E, p[1]);
+		return 1;
+	}
+	if ((op >= 0x46 && op <= 0x4f) || (op >= 0x51 && op <= 0x5a)) {
+		int w = op >= 0x51;
+		slot_rm(t, w, OP1(0x8b), RAX, p[2]);
+		slot_rm(t, w, OP1(0x3b), RAX, p[3]);             /* cmp rax, [b] */
+		set_store(t, cmp_cc[op - (w ? 0x51 : 0x46)], p[1]);
+		return 1;
+	}
+	if (op >= 0x6a && op <= 0x78)
+		return binop(t, 0, op - 0x6a, p);
+	if (op >= 0x7c && op <= 0x8a)
+		return binop(t, 1, op - 0x7c, p);
+	if (op >= OP_I32_IMM && op < OP_I32_IMM + 15)
+		return binop_imm(t, op - OP_I32_IMM, p);
+	if ((op >= OP_BR_IF_CMP && op < OP_BR_IF_CMP + 11) ||
+	    (op >= OP_BR_UNLESS_CMP && op < OP_BR_UNLESS_CMP + 11)) {
+		int neg = op >= OP_BR_UNLESS_CMP;
+		uint32_t k = op - (neg ? OP_BR_UNLESS_CMP : OP_BR_IF_CMP);
+		int cc;
+		ld32(t, RAX, p[1]);
+		if (k == 0) {
+			rr(t, 0, OP1(0x85), RAX, RAX);
+			cc = CC_E;
+		} else {
+			slot_rm(t, 0, OP1(0x3b), RAX, p[2]);
+			cc = cmp_cc[k - 1];
+		}
+		jcc_to(t, neg ? cc ^ 1 : cc, pc, p[3]);
+		return 1;
+	}
+	if (op >= OP_SELECT_CMP && op < OP_SELECT_CMP + 10) { /* dst a b x y */
+		ld32(t, RCX, p[4]);
+		slot_rm(t, 0, OP1(0x3b), RCX, p[5]);
+		ld64(t, RAX, p[3]);
+		slot_rm(t, 1, OP2(0x0f, (uint8_t)(0x40 + cmp_cc[op - OP_SELECT_CMP])), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	}
+	switch (op) {
+	case OP_LOOP:
+		return 1;                                /* an inner loop's marker */
+	case OP_COPY:
+		ld64(t, RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_COPY2:
+		move_slots(t, p[2], p[1], 2);
+		return 1;
+	case OP_BR:
+		jump_to(t, pc, p[1]);
+		return 1;
+	case OP_BR_IF:
+	case OP_BR_UNLESS:
+		ld32(t, RAX, p[1]);
+		rr(t, 0, OP1(0x85), RAX, RAX);
+		jcc_to(t, op == OP_BR_IF ? CC_NE : CC_E, pc, p[2]);
+		return 1;
+	case OP_BR_MOVE:                                 /* target src dst n */
+		if (p[4] > 16)
+			return 0;
+		move_slots(t, p[2], p[3], p[4]);
+		jump_to(t, pc, p[1]);
+		return 1;
+	case OP_BR_IF_MOVE: {                            /* cond target src dst n */
+		uint32_t skip;
+		if (p[5] > 16)
+			return 0;
+		ld32(t, RAX, p[1]);
+		rr(t, 0, OP1(0x85), RAX, RAX);
+		b1(t, 0x0f); b1(t, 0x80 + CC_E);
+		skip = here(t);
+		b4(t, 0);
+		move_slots(t, p[3], p[4], p[5]);
+		jump_to(t, pc, p[2]);
+		patch32(t, skip, here(t));
+		return 1;
+	}
+	case OP_BR_TABLE: {                              /* idx n, n+1 x (target src dst count) */
+		uint32_t n = p[2];
+		if (n > 256)
+			return 0;
+		for (uint32_t i = 0; i <= n; i++) {
+			const uint32_t *ent = p + 3 + 4 * i;
+			if (ent[3] && ent[1] != ent[2])
+				return 0;                /* result moves: left to the interpreter */
+		}
+		ld32(t, RAX, p[1]);
+		for (uint32_t i = 0; i < n; i++) {
+			alu_imm(t, 0, 7, RAX, i);                /* cmp eax, i */
+			jcc_to(t, CC_E, pc, p[3 + 4 * i]);
+		}
+		jump_to(t, pc, p[3 + 4 * n]);
+		return 1;
+	}
+	case OP_SELECT:                                  /* dst a b cond */
+		ld32(t, RCX, p[4]);
+		ld64(t, RAX, p[3]);
+		rr(t, 0, OP1(0x85), RCX, RCX);
+		slot_rm(t, 1, OP2(0x0f, 0x40 + CC_NE), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_GLOBAL_GET:                              /* dst index */
+		rm(t, 0, 1, OP1(0x8b), RAX, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, globals));
+		rm(t, 0, 1, OP1(0x8b), RAX, RAX, -1, (int32_t)(p[2] * 8));
+		rm(t, 0, 1, OP1(0x8b), RAX, RAX, -1, 0);      /* val is the first field */
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_GLOBAL_SET:                              /* src index */
+		rm(t, 0, 1, OP1(0x8b), RAX, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, globals));
+		rm(t, 0, 1, OP1(0x8b), RAX, RAX, -1, (int32_t)(p[2] * 8));
+		ld64(t, RCX, p[1]);
+		rm(t, 0, 1, OP1(0x89), RCX, RAX, -1, 0);
+		return 1;
+	case OP_MEMORY_SIZE:                             /* dst */
+		rr(t, 1, OP1(0x8b), RAX, MSIZE);
+		rr(t, 1, OP1(0xc1), 5, RAX); b1(t, 16);        /* shr rax, 16 */
+		st64(t, p[1], RAX);
+		return 1;
+	case 0xa7: case 0xad:                            /* wrap, extend_u: low 32 bits */
+		ld32(t, RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	case 0xac: case 0xc4:                            /* extend_i32_s, extend32_s */
+		slot_rm(t, 1, OP1(0x63), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	case 0xc0: case 0xc1: case 0xc2: case 0xc3: {    /* extend8/16_s, i32 and i64 */
+		int w = op >= 0xc2;
+		uint8_t o = (op - 0xc0) & 1 ? 0xbf : 0xbe;
+		slot_rm(t, w, OP2(0x0f, o), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	}
+	case OP_MADD:                                    /* dst x a b: x + a * b */
+		ld32(t, RAX, p[3]);
+		slot_rm(t, 0, OP2(0x0f, 0xaf), RAX, p[4]);
+		slot_rm(t, 0, OP1(0x03), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_XOR_ANDI:                                /* dst a b imm: (a ^ b) & imm */
+		ld32(t, RAX, p[2]);
+		slot_rm(t, 0, OP1(0x33), RAX, p[3]);
+		alu_imm(t, 0, 4, RAX, p[4]);
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_SHR_ANDI:                                /* dst a k m: (a >> k) & m */
+		ld32(t, RAX, p[2]);
+		rr(t, 0, OP1(0xc1), 5, RAX); b1(t, (uint8_t)(p[3] & 31));
+		alu_imm(t, 0, 4, RAX, p[4]);
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_ANDI_XORI:                               /* dst a m k: (a & m) ^ k */
+		ld32(t, RAX, p[2]);
+		alu_imm(t, 0, 4, RAX, p[3]);
+		alu_imm(t, 0, 6, RAX, p[4]);
+		st64(t, p[1], RAX);
+		return 1;
+	case OP_ADDI_BRNE:                               /* dst a imm b target */
+		ld32(t, RAX, p[2]);
+		alu_imm(t, 0, 0, RAX, p[3]);
+		st64(t, p[1], RAX);
+		slot_rm(t, 0, OP1(0x3b), RAX, p[4]);
+		jcc_to(t, CC_NE, pc, p[5]);
+		return 1;
+	case OP_SELECT_XAI:                              /* dst a b x y imm */
+		ld32(t, RCX, p[4]);
+		slot_rm(t, 0, OP1(0x33), RCX, p[5]);
+		ld64(t, RAX, p[3]);
+		rr(t, 0, OP1(0xf7), 0, RCX); b4(t, p[6]);      /* test ecx, imm */
+		slot_rm(t, 1, OP2(0x0f, 0x40 + CC_NE), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	}
+	return 0;
+}
+
+/* ---- the region ---- */
+
+static void exit_with(struct tr *t, uint32_t target, uint32_t epilogue)
+{
+	mov_imm32(t, RAX, target);
+	b1(t, 0xe9);
+	b4(t, 0);
+	patch32(t, here(t) - 4, epilogue);
+}
+
+long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t start, uint32_t end,
+		       uint32_t frame_size)
+{
+	struct tr t = { .b = buf, .code = code, .start = start, .end = end };
+	size_t base = buf->n;
+	uint32_t pc = start, ops = 0, native = 0, epilogue, entry;
+	uint32_t entries[64];
+	long rc = -1;
+
+	/* slots are addressed as [r12 + 8 * slot] with a 32-bit displacement */
+	if (end <= start || end - start > (1u << 20) || frame_size >= (1u << 24))
+		return -1;
+	/* scratch arrays live in buf across the regions of a module */
+	if (buf->nlabel < end - start) {
+		free(buf->label);
+		buf->nlabel = 0;
+		buf->label = malloc((end - start) * sizeof(int32_t));
+		if (!buf->label)
+			return -1;
+		buf->nlabel = end - start;
+	}
+	if (!buf->fix && !(buf->fix = malloc(MAX_FIXUPS * sizeof(struct fixup))))
+		return -1;
+	t.label = buf->label;
+	t.fix = buf->fix;
+	t.entries = entries;
+	for (uint32_t i = 0; i < end - start; i++)
+		t.label[i] = -1;
+	add_entry(&t, start);
+	while (pc < end && !t.bad) {
+		const uint32_t *p = code + pc;
+		uint32_t len = aw_op_words(p);
+		/* slots are addressed with a 32-bit displacement */
+		t.label[pc - start] = (int32_t)(here(&t) - base);
+		ops++;
+		if (!len || pc + len > end) {
+			b1(&t, 0xe9);                        /* unknown length: stop here */
+			rel32_to(&t, pc, 1);
+			break;
+		}
+		if (insn(&t, pc, p)) {
+			native++;
+		} else {
+			b1(&t, 0xe9);                        /* side exit */
+			rel32_to(&t, pc, 1);
+		}
+		pc += len;
+	}
+	if (pc >= end && !t.bad) {                           /* falling out of the loop */
+		b1(&t, 0xe9);
+		rel32_to(&t, end, 0);
+	}
+	/* not worth it unless most of the loop runs natively (in the test
+	 * mode, anything goes: the point is to exercise the translator) */
+	if (t.bad || !native || (aw_jit_mode < 2 && (native < 2 || native * 4 < ops * 3)))
+		goto out;
+	/* epilogue: save the budget, restore callee-saved registers */
+	epilogue = here(&t);
+	rm(&t, 0, 1, OP1(0x89), BUDGET, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, budget));
+	b1(&t, 0x41); b1(&t, 0x5f);                          /* pop r15 */
+	b1(&t, 0x41); b1(&t, 0x5e);
+	b1(&t, 0x41); b1(&t, 0x5d);
+	b1(&t, 0x41); b1(&t, 0x5c);
+	b1(&t, 0x5b);                                        /* pop rbx */
+	b1(&t, 0xc3);
+	/* trap stubs */
+	for (int k = 0; k < 3; k++) {
+		uint32_t stub = here(&t);
+		if (!t.ntrap[k])
+			continue;
+		b1(&t, 0x48); b1(&t, 0xc7); b1(&t, 0xc0); b4(&t, (uint32_t)(-1 - k)); /* mov rax, -1-k */
+		b1(&t, 0xe9); b4(&t, 0);
+		patch32(&t, here(&t) - 4, epilogue);
+		for (uint32_t i = 0; i < t.ntrap[k]; i++)
+			patch32(&t, t.trap_fix[k][i], stub);
+	}
+	/* branches: to a translated instruction, else to an exit stub */
+	for (uint32_t i = 0; i < t.nfix; i++) {
+		uint32_t target = t.fix[i].target, to;
+		if (!t.fix[i].exit && in_region(&t, target) && t.label[target - start] >= 0) {
+			to = (uint32_t)(base + (size_t)t.label[target - start]);
+		} else {
+			to = here(&t);
+			exit_with(&t, target, epilogue);
+		}
+		patch32(&t, t.fix[i].at, to);
+	}
+	/* entry: save registers, load the context, go to the entry pc */
+	entry = here(&t);
+	b1(&t, 0x53);                                        /* push rbx */
+	b1(&t, 0x41); b1(&t, 0x54);
+	b1(&t, 0x41); b1(&t, 0x55);
+	b1(&t, 0x41); b1(&t, 0x56);
+	b1(&t, 0x41); b1(&t, 0x57);                          /* push r15 */
+	rr(&t, 1, OP1(0x89), RDI, RBX);                      /* mov rbx, rdi */
+	rm(&t, 0, 1, OP1(0x8b), FP, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, fp));
+	rm(&t, 0, 1, OP1(0x8b), MEM, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, mem));
+	rm(&t, 0, 1, OP1(0x8b), MSIZE, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, memsize));
+	rm(&t, 0, 1, OP1(0x8b), BUDGET, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, budget));
+	for (uint32_t i = 0; i < t.nentries; i++) {
+		uint32_t e = t.entries[i];
+		if (t.label[e - start] < 0)
+			continue;
+		alu_imm(&t, 0, 7, RSI, e);                       /* cmp esi, e */
+		b1(&t, 0x0f); b1(&t, 0x80 + CC_E); b4(&t, 0);
+		patch32(&t, here(&t) - 4, (uint32_t)(base + (size_t)t.label[e - start]));
+	}
+	rr(&t, 0, OP1(0x89), RSI, RAX);                      /* not an entry: return it */
+	b1(&t, 0xe9); b4(&t, 0);
+	patch32(&t, here(&t) - 4, epilogue);
+	if (!buf->oom)
+		rc = (long)entry;
+out:
+	if (rc < 0 && !buf->oom)
+		buf->n = base;                               /* drop the partial region */
+	return rc;
+}
+
+#else
+
+long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t start, uint32_t end,
+		       uint32_t frame_size)
+{
+	(void)buf, (void)code, (void)start, (void)end, (void)frame_size;
+	return -1;
+}
+
+#endif
