@@ -31,6 +31,9 @@ void mutex_lock(struct mutex *m)
 {
 	if (m->owner == current_task())
 		panic("mutex_lock: recursive lock by %s", current_task()->name);
+	/* Uncontended: take it without the wait-queue setup (most locks, most times). */
+	if (try_take(m))
+		return;
 	wq_wait(&m->wq, try_take, m, false, 0);
 }
 
