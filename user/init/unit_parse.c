@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include "unit.h"
 
+#include "arena.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -69,6 +71,11 @@ void unit_conf_init(struct unit_conf *c, enum unit_kind kind)
 
 void unit_conf_free(struct unit_conf *c)
 {
+	if (c->arena) { /* everything is in the arena */
+		arena_unref(c->arena);
+		memset(c, 0, sizeof(*c));
+		return;
+	}
 	free(c->description);
 	for (int i = 0; i < DEP__COUNT; i++)
 		strv_clear(&c->deps[i]);
@@ -137,6 +144,35 @@ int unit_kind_from_name(const char *name)
 	return -1;
 }
 
+/* ---- storage: the configuration's arena, or malloc without one ---------- */
+
+static char *conf_strdup(struct unit_conf *c, const char *s)
+{
+	return c->arena ? arena_strdup(c->arena, s) : xstrdup(s);
+}
+
+static void conf_free_string(struct unit_conf *c, char *s)
+{
+	if (!c->arena)
+		free(s);
+}
+
+static void conf_strv_push(struct unit_conf *c, struct strv *sv, const char *s, size_t len)
+{
+	if (c->arena)
+		arena_strv_push(c->arena, sv, s, len);
+	else
+		strv_push(sv, s);
+}
+
+static void conf_strv_clear(struct unit_conf *c, struct strv *sv)
+{
+	if (!c->arena)
+		strv_clear(sv);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
 /* ---- value handlers ---------------------------------------------------- */
 
 typedef int (*set_fn)(struct pctx *p, const char *key, char *val, size_t off);
@@ -147,8 +183,8 @@ static int set_string(struct pctx *p, const char *key, char *val, size_t off)
 {
 	(void)key;
 	char **f = FIELD(p, off, char *);
-	free(*f);
-	*f = *val ? xstrdup(val) : NULL;
+	conf_free_string(p->c, *f);
+	*f = *val ? conf_strdup(p->c, val) : NULL;
 	return 0;
 }
 
@@ -166,7 +202,7 @@ static int set_deps(struct pctx *p, const char *key, char *val, size_t off)
 {
 	struct strv *sv = &p->c->deps[off];
 	if (!*val) {
-		strv_clear(sv);
+		conf_strv_clear(p->c, sv);
 		return 0;
 	}
 	for (char *q = val;;) {
@@ -177,6 +213,7 @@ static int set_deps(struct pctx *p, const char *key, char *val, size_t off)
 		char *tok = q;
 		while (*q && *q != ' ' && *q != '\t')
 			q++;
+		size_t len = (size_t)(q - tok);
 		if (*q)
 			*q++ = 0;
 		if (unit_kind_from_name(tok) < 0) {
@@ -184,7 +221,7 @@ static int set_deps(struct pctx *p, const char *key, char *val, size_t off)
 			return -1;
 		}
 		if (!strv_contains(sv, tok))
-			strv_push(sv, tok);
+			conf_strv_push(p->c, sv, tok, len);
 	}
 	return 0;
 }
@@ -195,11 +232,11 @@ static int set_cmd(struct pctx *p, const char *key, char *val, size_t off)
 	struct exec_cmd cmd;
 	const char *err;
 	if (!*val) {
-		strv_clear(sv);
+		conf_strv_clear(p->c, sv);
 		return 0;
 	}
 	if (!exec_cmd_check(val)) { /* the common case, without allocating argv */
-		strv_push(sv, val);
+		conf_strv_push(p->c, sv, val, strlen(val));
 		return 0;
 	}
 	if (exec_cmd_parse(val, &cmd, &err) < 0) {
@@ -212,7 +249,7 @@ static int set_cmd(struct pctx *p, const char *key, char *val, size_t off)
 		return -1;
 	}
 	exec_cmd_free(&cmd);
-	strv_push(sv, val);
+	conf_strv_push(p->c, sv, val, strlen(val));
 	return 0;
 }
 
@@ -222,7 +259,7 @@ static int set_env(struct pctx *p, const char *key, char *val, size_t off)
 	struct exec_cmd words;
 	const char *err;
 	if (!*val) {
-		strv_clear(&p->c->environment);
+		conf_strv_clear(p->c, &p->c->environment);
 		return 0;
 	}
 	if (exec_cmd_parse(val, &words, &err) < 0) {
@@ -236,7 +273,7 @@ static int set_env(struct pctx *p, const char *key, char *val, size_t off)
 			exec_cmd_free(&words);
 			return -1;
 		}
-		strv_push(&p->c->environment, words.argv[i]);
+		conf_strv_push(p->c, &p->c->environment, words.argv[i], strlen(words.argv[i]));
 	}
 	exec_cmd_free(&words);
 	return 0;
@@ -246,7 +283,7 @@ static int set_env_file(struct pctx *p, const char *key, char *val, size_t off)
 {
 	(void)off;
 	if (!*val) {
-		strv_clear(&p->c->environment_files);
+		conf_strv_clear(p->c, &p->c->environment_files);
 		return 0;
 	}
 	const char *path = val[0] == '-' ? val + 1 : val;
@@ -254,7 +291,7 @@ static int set_env_file(struct pctx *p, const char *key, char *val, size_t off)
 		diag(p, "error", "%s= needs an absolute path, got \"%s\"", key, val);
 		return -1;
 	}
-	strv_push(&p->c->environment_files, val);
+	conf_strv_push(p->c, &p->c->environment_files, val, strlen(val));
 	return 0;
 }
 
@@ -411,7 +448,8 @@ static int set_limit(struct pctx *p, const char *key, char *val, size_t off)
 		if (c->nlimits == UNIT_NLIMITS)
 			return -1;
 		if (!c->limits) /* few units set limits: not in every struct unit_conf */
-			c->limits = xcalloc(UNIT_NLIMITS, sizeof(*c->limits));
+			c->limits = c->arena ? arena_zalloc(c->arena, UNIT_NLIMITS * sizeof(*c->limits))
+					     : xcalloc(UNIT_NLIMITS, sizeof(*c->limits));
 		c->nlimits++;
 	}
 	c->limits[i].resource = (int)off;
