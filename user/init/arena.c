@@ -19,12 +19,6 @@ struct arena_block {
 	/* objects follow, 8-aligned */
 };
 
-struct arena {
-	struct arena_block *blocks;
-	char *cur, *end; /* free space in the newest block */
-	int refs;
-};
-
 struct arena *arena_new(void)
 {
 	struct arena *a = xcalloc(1, sizeof(*a));
@@ -50,8 +44,8 @@ void arena_unref(struct arena *a)
 	free(a);
 }
 
-/* A new block for at least n bytes; a large object gets a block of its own. */
-static void *arena_refill(struct arena *a, size_t n)
+/* A new block for n (rounded) bytes; a large object gets a block of its own. */
+void *arena_alloc_slow(struct arena *a, size_t n)
 {
 	size_t hdr = (sizeof(struct arena_block) + 7) & ~(size_t)7;
 	size_t size = n + hdr > ARENA_BLOCK ? n + hdr : ARENA_BLOCK;
@@ -66,16 +60,6 @@ static void *arena_refill(struct arena *a, size_t n)
 		b->next = a->blocks->next;
 		a->blocks->next = b;
 	}
-	return p;
-}
-
-void *arena_alloc(struct arena *a, size_t n)
-{
-	n = (n + 7) & ~(size_t)7;
-	if ((size_t)(a->end - a->cur) < n)
-		return arena_refill(a, n);
-	void *p = a->cur;
-	a->cur += n;
 	return p;
 }
 

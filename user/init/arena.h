@@ -15,14 +15,31 @@
 
 #include "util.h"
 
-struct arena;
+struct arena_block;
+
+struct arena {
+	struct arena_block *blocks;
+	char *cur, *end; /* free space in the newest block */
+	int refs;
+};
 
 struct arena *arena_new(void);
 struct arena *arena_ref(struct arena *a); /* returns a */
 void arena_unref(struct arena *a);	   /* NULL is fine */
 
-/* n bytes aligned to 8, not zeroed; valid until the arena goes. */
-void *arena_alloc(struct arena *a, size_t n);
+void *arena_alloc_slow(struct arena *a, size_t n);
+
+/* n bytes aligned to 8, not zeroed; valid until the arena goes. Inline: it is
+ * called several times per unit loaded. */
+static inline void *arena_alloc(struct arena *a, size_t n)
+{
+	n = (n + 7) & ~(size_t)7;
+	if ((size_t)(a->end - a->cur) < n)
+		return arena_alloc_slow(a, n);
+	void *p = a->cur;
+	a->cur += n;
+	return p;
+}
 void *arena_zalloc(struct arena *a, size_t n);
 char *arena_strndup(struct arena *a, const char *s, size_t n);
 char *arena_strdup(struct arena *a, const char *s);

@@ -173,30 +173,58 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Stable merge sort of strings by strcmp (musl's qsort is several times slower). */
-static void sort_strs_rec(char **v, char **tmp, size_t n)
+/*
+ * Sorting names: each string with its first eight bytes as a big-endian number
+ * (zero-padded), so most comparisons are one integer compare; equal keys fall
+ * back to strcmp on the rest. The order is exactly strcmp's.
+ */
+struct sort_item {
+	uint64_t key;
+	char *s;
+};
+
+static uint64_t prefix_key(const char *s)
+{
+	uint64_t k = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		k = k << 8 | (unsigned char)s[i];
+	return i ? k << (8 * (8 - i)) : 0; /* i == 0: shifting by 64 is undefined */
+}
+
+static int item_cmp(const struct sort_item *a, const struct sort_item *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (!(a->key & 0xff)) /* shorter than eight bytes: the keys hold it all */
+		return 0;
+	return strcmp(a->s + 8, b->s + 8);
+}
+
+/* Stable merge sort (musl's qsort is several times slower). */
+static void sort_items_rec(struct sort_item *v, struct sort_item *tmp, size_t n)
 {
 	if (n < 2)
 		return;
 	if (n <= 8) {
 		for (size_t i = 1; i < n; i++) {
-			char *x = v[i];
+			struct sort_item x = v[i];
 			size_t j = i;
-			for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+			for (; j > 0 && item_cmp(&v[j - 1], &x) > 0; j--)
 				v[j] = v[j - 1];
 			v[j] = x;
 		}
 		return;
 	}
 	size_t h = n / 2;
-	sort_strs_rec(v, tmp, h);
-	sort_strs_rec(v + h, tmp, n - h);
-	if (strcmp(v[h - 1], v[h]) <= 0)
+	sort_items_rec(v, tmp, h);
+	sort_items_rec(v + h, tmp, n - h);
+	if (item_cmp(&v[h - 1], &v[h]) <= 0)
 		return;
-	memcpy(tmp, v, h * sizeof(char *));
+	memcpy(tmp, v, h * sizeof(*v));
 	size_t i = 0, j = h, k = 0;
 	while (i < h && j < n)
-		v[k++] = strcmp(v[j], tmp[i]) < 0 ? v[j++] : tmp[i++];
+		v[k++] = item_cmp(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
 	while (i < h)
 		v[k++] = tmp[i++];
 }
@@ -205,16 +233,20 @@ static void sort_strs(struct strv *sv)
 {
 	if (sv->n < 2)
 		return;
-	char **tmp = xmalloc(sizeof(char *) * (size_t)(sv->n / 2 + 1));
-	sort_strs_rec(sv->v, tmp, (size_t)sv->n);
-	free(tmp);
+	size_t n = (size_t)sv->n;
+	struct sort_item *items = xmalloc(sizeof(*items) * (n + n / 2 + 1));
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct sort_item){ prefix_key(sv->v[i]), sv->v[i] };
+	sort_items_rec(items, items + n, n);
+	for (size_t i = 0; i < n; i++)
+		sv->v[i] = items[i].s;
+	free(items);
 }
 
 /* dir + "/" + name, without printf; in the table's arena for a slab unit. */
 static char *path_join(struct unit_table *t, const struct unit *u, const char *dir,
-		       size_t dlen, const char *name)
+		       size_t dlen, const char *name, size_t nlen)
 {
-	size_t nlen = strlen(name);
 	char *p = u->in_slab ? arena_alloc(table_arena(t), dlen + nlen + 2)
 			     : xmalloc(dlen + nlen + 2);
 	memcpy(p, dir, dlen);
@@ -261,8 +293,8 @@ static void load_wants_dir(const char *dir, struct unit *u)
 	closedir(dp);
 }
 
-static void load_one(struct unit_table *t, int dirfd, const char *dir, const char *name,
-		     int has_dropins, int has_wants, struct unit_diag *d)
+static void load_one(struct unit_table *t, int dirfd, const char *dir, size_t dlen,
+		     const char *name, int has_dropins, int has_wants, struct unit_diag *d)
 {
 	/* name passed unit_kind_from_name in table_load_dir */
 	size_t nl = strlen(name);
@@ -273,7 +305,7 @@ static void load_one(struct unit_table *t, int dirfd, const char *dir, const cha
 	struct load_ctx lc = { .outer = d, .u = u };
 	struct unit_diag ld = { .fn = load_diag, .ctx = &lc };
 
-	u->path = path_join(t, u, dir, strlen(dir), name);
+	u->path = path_join(t, u, dir, dlen, name, nl);
 	u->loaded = 1;
 	unit_parse_file_at(&u->conf, dirfd, name, u->path, &ld);
 	if (has_dropins)
@@ -295,6 +327,7 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 	char *names = NULL;
 	size_t nlen = 0, ncap = 0;
 
+	size_t dlen = strlen(dir);
 	free(t->dir);
 	t->dir = xstrdup(dir);
 	if (!dp)
@@ -368,7 +401,7 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 			wants = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
 					sizeof(char *), cmp_str) != NULL;
 		}
-		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
+		load_one(t, dirfd(dp), dir, dlen, files.v[i], drop, wants, d);
 	}
 	closedir(dp);
 	free(files.v);

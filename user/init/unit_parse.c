@@ -115,12 +115,11 @@ static const unsigned char name_chars[256] = {
 static size_t name_check(const char *name)
 {
 	const char *s = name, *dot = NULL;
-	for (; *s; s++) {
-		if (!name_char_ok((unsigned char)*s))
-			return 0;
-		if (*s == '.')
-			dot = s;
-	}
+	/* name_chars['\0'] is 0: the loop stops at the end or at a bad byte */
+	for (; name_char_ok(*s); s++)
+		dot = *s == '.' ? s : dot;
+	if (*s)
+		return 0;
 	size_t n = (size_t)(s - name);
 	if (n == 0 || n > UNIT_NAME_MAX || !dot || dot == name)
 		return 0;
