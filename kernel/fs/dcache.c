@@ -21,7 +21,7 @@
 
 struct mutex vfs_ns_lock = {
 	SPINLOCK_INIT("vfs_ns"), NULL,
-	{ SPINLOCK_INIT("vfs_ns_wq"), LIST_HEAD_INIT(vfs_ns_lock.wq.waiters) },
+	{ SPINLOCK_INIT("vfs_ns_wq"), LIST_HEAD_INIT(vfs_ns_lock.wq.waiters) }, 0,
 };
 static struct dentry *dhash[DHASH_SIZE];	/* [ns] */
 static struct slab_cache *dentry_cache, *inode_cache;
