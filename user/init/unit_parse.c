@@ -219,22 +219,33 @@ static int check_text(struct pctx *p, const char *s, size_t n)
 	return 0;
 }
 
-int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, size_t len,
-		      struct unit_diag *d)
+/* Grows the continuation buffer to at least need bytes, keeping its first used. */
+static char *grow_acc(char *acc, char *stack_acc, size_t used, size_t *cap, size_t need)
 {
-	struct pctx p = { .c = c, .file = file, .line = 0, .d = d };
-	int errors_before = d->errors, sec = 0, start_line = 0;
-	/* One line buffer for the whole file, grown when needed, not per line. */
+	size_t ncap = need * 2;
+	char *na = xmalloc(ncap);
+	memcpy(na, acc, used);
+	if (acc != stack_acc)
+		free(acc);
+	*cap = ncap;
+	return na;
+}
+
+/*
+ * The line loop. buf is parsed in place: each line is cut at its newline and
+ * handed to handle_line without a copy; only a line continued with a
+ * backslash is joined in a separate buffer. buf[len] must be writable.
+ */
+static void parse_lines(struct pctx *p, char *buf, size_t len)
+{
+	int sec = 0, start_line = 0;
+	/* The buffer for joined continuation lines, grown when needed. */
 	char stack_acc[1024];
 	char *acc = stack_acc;
 	size_t acc_cap = sizeof(stack_acc), acc_len = 0;
 	int pending = 0; /* acc holds a line continued with a backslash */
 	size_t pos = 0;
 
-	if (len > UNIT_FILE_MAX) {
-		parse_diag(&p, "error", "file too large (%zu bytes, limit %d)", len, UNIT_FILE_MAX);
-		return d->errors - errors_before;
-	}
 	while (pos < len) {
 		/* Finds the end of the line and checks its bytes in one pass. */
 		const char *ls = buf + pos, *le = ls, *bend = buf + len;
@@ -260,55 +271,91 @@ int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, si
 				break; /* at the newline */
 		}
 		size_t n = (size_t)(le - ls);
-		p.line++;
-		if (odd && check_text(&p, ls, n) < 0)
+		p->line++;
+		if (odd && check_text(p, ls, n) < 0)
 			break;
 		if (acc_len + n > UNIT_LINE_MAX) {
-			parse_diag(&p, "error", "line too long (limit %d bytes)", UNIT_LINE_MAX);
+			parse_diag(p, "error", "line too long (limit %d bytes)", UNIT_LINE_MAX);
 			pending = 0;
 			acc_len = 0;
 			pos += n + 1;
 			continue;
 		}
 		if (!pending)
-			start_line = p.line;
-		if (acc_len + n + 2 > acc_cap) {
-			size_t ncap = (acc_len + n + 2) * 2;
-			char *na = xmalloc(ncap);
-			memcpy(na, acc, acc_len);
-			if (acc != stack_acc)
-				free(acc);
-			acc = na;
-			acc_cap = ncap;
+			start_line = p->line;
+		/* The line: in place, or appended to the continued one. */
+		char *line = buf + pos;
+		size_t line_len = n;
+		if (pending) {
+			if (acc_len + n + 2 > acc_cap)
+				acc = grow_acc(acc, stack_acc, acc_len, &acc_cap, acc_len + n + 2);
+			memcpy(acc + acc_len, line, n);
+			acc_len += n;
+			line = acc;
+			line_len = acc_len;
 		}
-		memcpy(acc + acc_len, buf + pos, n);
-		acc_len += n;
-		acc[acc_len] = 0;
+		line[line_len] = 0; /* the newline, or buf[len] */
 		pos += n + 1;
-		/* A trailing backslash continues the line (not in comments). */
-		/* str_trim(acc), knowing its length. */
-		char *t = acc;
+		/* str_trim(line), knowing its length. */
+		char *t = line;
 		while (*t == ' ' || *t == '\t')
 			t++;
-		size_t tl = acc_len - (size_t)(t - acc);
+		size_t tl = line_len - (size_t)(t - line);
 		while (tl && (t[tl - 1] == ' ' || t[tl - 1] == '\t' || t[tl - 1] == '\r'))
 			t[--tl] = 0;
+		/* A trailing backslash continues the line (not in comments). */
 		if (tl && t[tl - 1] == '\\' && t[0] != '#' && t[0] != ';' && pos < len) {
-			acc_len = (size_t)(t - acc) + tl - 1;
+			size_t keep = (size_t)(t - line) + tl - 1; /* without the backslash */
+			if (!pending) {
+				if (keep + 2 > acc_cap)
+					acc = grow_acc(acc, stack_acc, 0, &acc_cap, keep + 2);
+				memcpy(acc, line, keep);
+			}
+			acc_len = keep;
 			acc[acc_len++] = ' ';
 			acc[acc_len] = 0;
 			pending = 1;
 			continue;
 		}
-		int cur = p.line;
-		p.line = start_line;
-		handle_line(&p, t, t + tl, &sec);
-		p.line = cur;
+		int cur = p->line;
+		p->line = start_line;
+		handle_line(p, t, t + tl, &sec);
+		p->line = cur;
 		pending = 0;
 		acc_len = 0;
 	}
 	if (acc != stack_acc)
 		free(acc);
+}
+
+int unit_parse_buffer(struct unit_conf *c, const char *file, const char *buf, size_t len,
+		      struct unit_diag *d)
+{
+	struct pctx p = { .c = c, .file = file, .line = 0, .d = d };
+	int errors_before = d->errors;
+
+	if (len > UNIT_FILE_MAX) {
+		parse_diag(&p, "error", "file too large (%zu bytes, limit %d)", len, UNIT_FILE_MAX);
+		return d->errors - errors_before;
+	}
+	char *copy = xmalloc(len + 1); /* parsed in place */
+	memcpy(copy, buf, len);
+	parse_lines(&p, copy, len);
+	free(copy);
+	return d->errors - errors_before;
+}
+
+/* unit_parse_buffer for a buffer of our own: buf[len] writable, buf changed. */
+static int parse_own_buffer(struct unit_conf *c, const char *file, char *buf, size_t len,
+			    struct unit_diag *d)
+{
+	struct pctx p = { .c = c, .file = file, .line = 0, .d = d };
+	int errors_before = d->errors;
+
+	if (len > UNIT_FILE_MAX)
+		parse_diag(&p, "error", "file too large (%zu bytes, limit %d)", len, UNIT_FILE_MAX);
+	else
+		parse_lines(&p, buf, len);
 	return d->errors - errors_before;
 }
 
@@ -354,7 +401,7 @@ int unit_parse_file_at(struct unit_conf *c, int dirfd, const char *name, const c
 		cap = ncap;
 	}
 	close(fd);
-	int r = unit_parse_buffer(c, path, buf, len, d);
+	int r = parse_own_buffer(c, path, buf, len, d); /* len < cap: buf[len] is ours */
 	if (buf != stackbuf)
 		free(buf);
 	return r;
