@@ -21,7 +21,7 @@
 
 struct mutex vfs_ns_lock = {
 	SPINLOCK_INIT("vfs_ns"), NULL,
-	{ SPINLOCK_INIT("vfs_ns_wq"), LIST_HEAD_INIT(vfs_ns_lock.wq.waiters) },
+	{ SPINLOCK_INIT("vfs_ns_wq"), LIST_HEAD_INIT(vfs_ns_lock.wq.waiters) }, 0,
 };
 static struct dentry *dhash[DHASH_SIZE];	/* [ns] */
 static struct slab_cache *dentry_cache, *inode_cache;
@@ -159,6 +159,8 @@ void d_drop(struct dentry *d)
 	}
 	d->hashed = false;
 	list_del(&d->sibling);
+	if (d->parent)
+		d->parent->children_gen++;
 	dput(d);
 }
 
@@ -211,6 +213,7 @@ int d_move(struct dentry *d, struct dentry *parent, const char *name, size_t len
 		}
 	}
 	list_del(&d->sibling);
+	d->parent->children_gen++;
 	if (nn == d->d_iname && d->name != d->d_iname)
 		kfree(d->name);
 	else if (nn != d->d_iname && d->name != d->d_iname)

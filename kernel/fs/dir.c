@@ -29,14 +29,16 @@ static int emit(void *arg, const char *name, uint64_t ino, unsigned type, uint64
 		c->full = true;
 		return -1;
 	}
+	/* Records are 8-aligned in a kmalloc buffer: plain stores for the header,
+	 * and only the padding after the name's NUL is zeroed. */
 	char *p = c->buf + c->used;
-	memset(p, 0, reclen);
-	memcpy(p, &ino, 8);
-	memcpy(p + 8, &next, 8);
-	uint16_t rl = (uint16_t)reclen;
-	memcpy(p + 16, &rl, 2);
+	*(uint64_t *)p = ino;
+	*(uint64_t *)(p + 8) = next;
+	*(uint16_t *)(p + 16) = (uint16_t)reclen;
 	p[18] = (char)type;
 	memcpy(p + 19, name, len);
+	for (size_t k = 19 + len; k < reclen; k++)
+		p[k] = 0;
 	c->used += reclen;
 	c->pos = next;
 	return 0;
@@ -44,7 +46,7 @@ static int emit(void *arg, const char *name, uint64_t ino, unsigned type, uint64
 
 static int list_dentries(struct file *f, struct dirent_ctx *c)
 {
-	struct dentry *d = f->dentry;
+	struct dentry *d = f->dentry, *last = f->dir_last;
 	struct list_head *pos;
 
 	if (c->pos < 1 && emit(c, ".", d->inode->ino, DT_DIR, 1))
@@ -56,13 +58,21 @@ static int list_dentries(struct file *f, struct dirent_ctx *c)
 		if (emit(c, "..", p->inode->ino, DT_DIR, 2))
 			return 0;
 	}
-	list_for_each(pos, &d->children) {
+	/* Children are in seq order: resume after the last one returned if it is
+	 * still linked and still where the offset says, else skip from the start. */
+	pos = d->children.next;
+	if (last && f->dir_last_gen == d->children_gen && last->parent == d &&
+	    last->seq == c->pos)
+		pos = last->sibling.next;
+	for (; pos != &d->children; pos = pos->next) {
 		struct dentry *ch = list_entry(pos, struct dentry, sibling);
 		if (ch->seq <= c->pos || !ch->inode)
 			continue;
 		struct inode *i = ch->mounted ? ch->mounted->root->inode : ch->inode;
 		if (emit(c, ch->name, i->ino, (i->mode >> 12) & 15, ch->seq))
-			return 0;
+			break;
+		f->dir_last = ch;
+		f->dir_last_gen = d->children_gen;
 	}
 	return 0;
 }

@@ -79,6 +79,7 @@ struct dentry {
 	struct list_head sibling;		/* [ns] */
 	uint64_t seq;				/* [ns] readdir cookie within parent */
 	uint64_t next_seq;			/* [ns] for children */
+	uint64_t children_gen;			/* [ns] bumped when a child leaves children */
 	struct super_block *sb;			/* [I] */
 	struct super_block *mounted;		/* [ns] what is mounted on top, or NULL */
 	bool hashed;				/* [ns] */
@@ -116,6 +117,11 @@ struct file {
 	const struct file_operations *fop;	/* [I] */
 	void *private;				/* driver's */
 	void *dir_cursor;			/* readdir state */
+	/* getdents resumes after this child (the last one returned) while the
+	 * directory's children_gen is unchanged: no child has left the list, so the
+	 * pointer is still linked (pinned).  Saves rescanning from the start. */
+	struct dentry *dir_last;		/* [pos_lock] */
+	uint64_t dir_last_gen;			/* [pos_lock] */
 	bool flock_held;
 	int flock_type;
 };

@@ -226,6 +226,72 @@ KTEST(vfs_big_directory)
 	KT_ASSERT_EQ(do_unlink(AT_FDCWD, "/big", true), 0);
 }
 
+/* One name per getdents call: the buffer holds one record of a short name. */
+static int getdents_one(struct file *d, char *name, size_t size)
+{
+	char buf[32]; /* a record is 19 bytes + name + NUL, rounded up to 8 */
+	struct io_buf b = { buf, sizeof(buf), false };
+	ssize_t r = dir_getdents(d, &b);
+	if (r <= 0)
+		return (int)r;
+	strlcpy(name, buf + 19, size);
+	return 1;
+}
+
+/*
+ * getdents resumes after the last entry it returned (dir.c): unlinking that
+ * entry, unlinking one not yet returned, renaming into the directory and
+ * seeking back to 0 between calls must still give each remaining name once.
+ */
+KTEST(vfs_getdents_resume_after_changes)
+{
+	char name[32];
+	int seen[8] = { 0 }, extra = 0, other = 0;
+	do_mkdir(AT_FDCWD, "/gd", 0755);
+	for (int k = 0; k < 8; k++) {
+		snprintf(name, sizeof(name), "/gd/f%d", k);
+		KT_ASSERT_EQ(open_err(name, O_CREAT | O_WRONLY), 0);
+	}
+	KT_ASSERT_EQ(open_err("/gd-moved", O_CREAT | O_WRONLY), 0);
+	struct file *d = do_open(AT_FDCWD, "/gd", O_RDONLY | O_DIRECTORY, 0);
+	KT_ASSERT(!IS_ERR(d));
+	if (IS_ERR(d))
+		return;
+	for (int step = 0; getdents_one(d, name, sizeof(name)) > 0; step++) {
+		int k;
+		if (name[0] == '.')
+			continue;
+		if (!strcmp(name, "moved"))
+			extra++;
+		else if (name[0] == 'f' && (k = name[1] - '0') >= 0 && k < 8)
+			seen[k]++;
+		else
+			other++;
+		if (!strcmp(name, "f2")) { /* the cursor entry itself goes away */
+			KT_ASSERT_EQ(do_unlink(AT_FDCWD, "/gd/f2", false), 0);
+			KT_ASSERT_EQ(do_unlink(AT_FDCWD, "/gd/f5", false), 0); /* not yet seen */
+			KT_ASSERT_EQ(do_rename(AT_FDCWD, "/gd-moved", AT_FDCWD, "/gd/moved", 0), 0);
+		}
+	}
+	for (int k = 0; k < 8; k++)
+		KT_ASSERT_EQ(seen[k], k == 5 ? 0 : 1);
+	KT_ASSERT_EQ(extra, 1);
+	KT_ASSERT_EQ(other, 0);
+	/* back to the start: every current name once more */
+	d->pos = 0;
+	int again = 0;
+	while (getdents_one(d, name, sizeof(name)) > 0)
+		again += name[0] != '.';
+	KT_ASSERT_EQ(again, 7); /* f0..f7 without f2 and f5, plus moved */
+	file_put(d);
+	for (int k = 0; k < 8; k++) {
+		snprintf(name, sizeof(name), "/gd/f%d", k);
+		do_unlink(AT_FDCWD, name, false);
+	}
+	do_unlink(AT_FDCWD, "/gd/moved", false);
+	KT_ASSERT_EQ(do_unlink(AT_FDCWD, "/gd", true), 0);
+}
+
 KTEST(tmpfs_truncate_and_mmap)
 {
 	struct file *f = do_open(AT_FDCWD, "/tmp/t", O_RDWR | O_CREAT | O_TRUNC, 0644);

@@ -62,11 +62,12 @@ long sys_newfstatat(int dfd, const char __user *path, struct linux_stat __user *
 
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT))
 		return -EINVAL;
-	char *k = getname(path);
+	char small[SHORT_NAME_MAX];
+	char *k = getname_buf(path, small, sizeof(small));
 	if (IS_ERR(k))
 		return PTR_ERR(k);
 	long r = do_stat(dfd, k, flags, &ks);
-	kfree(k);
+	putname(k, small);
 	return r ? r : put_stat(st, &ks);
 }
 
@@ -124,11 +125,12 @@ long sys_statx(int dfd, const char __user *path, int flags, unsigned mask,
 		return -EINVAL;
 	if (mask & 0x80000000u)		/* STATX__RESERVED */
 		return -EINVAL;
-	char *k = getname(path);
+	char small[SHORT_NAME_MAX];
+	char *k = getname_buf(path, small, sizeof(small));
 	if (IS_ERR(k))
 		return PTR_ERR(k);
 	long r = do_stat(dfd, k, flags, &ks);
-	kfree(k);
+	putname(k, small);
 	if (r)
 		return r;
 	memset(&sx, 0, sizeof(sx));

@@ -46,6 +46,15 @@ int memcmp(const void *a, const void *b, size_t n)
 {
 	const unsigned char *x = a, *y = b;
 
+	/* Eight bytes at a time while equal (d_lookup compares every path
+	 * component this way); the first difference is then found bytewise. */
+	for (; n >= 8; n -= 8, x += 8, y += 8) {
+		uint64_t p, q;
+		__builtin_memcpy(&p, x, 8);
+		__builtin_memcpy(&q, y, 8);
+		if (p != q)
+			break;
+	}
 	for (; n; n--, x++, y++)
 		if (*x != *y)
 			return *x - *y;

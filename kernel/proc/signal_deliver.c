@@ -312,17 +312,15 @@ static bool handle_signal(struct task *t, struct trap_frame *f, int sig,
 	return true;
 }
 
-void trap_return_to_user(struct trap_frame *f)
+/* Signals to deliver, a system call to restart or a mask to restore. */
+static __attribute__((noinline)) void deliver_pending(struct task *t, struct trap_frame *f)
 {
-	struct task *t = current_task();
 	struct process *p = t->proc;
 	struct k_sigaction ka;
 	unsigned long flags;
 	siginfo_t info;
 	int sig;
 
-	if (!p)
-		return;
 	while (signal_pending(t)) {
 		if (__atomic_load_n(&p->group_exiting, __ATOMIC_ACQUIRE))
 			die(SIGKILL);	/* another thread called exit_group: its status wins */
@@ -377,6 +375,29 @@ void trap_return_to_user(struct trap_frame *f)
 		signal_set_blocked(t->user.saved_mask);
 	}
 	arch_irq_disable();
+}
+
+/* A -ERESTART* value that syscall_restart() would act on. */
+static bool restart_pending(const struct task *t, const struct trap_frame *f)
+{
+	long ret = (long)f->rax;
+
+	return t->user.in_syscall && ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK;
+}
+
+void trap_return_to_user(struct trap_frame *f)
+{
+	struct task *t = current_task();
+
+	if (!t->proc)
+		return;
+	/* Most returns have nothing to do: keep them out of deliver_pending's frame. */
+	if (!signal_pending(t) && !t->user.restore_mask && !restart_pending(t, f)) {
+		t->user.in_syscall = false;	/* as syscall_restart() would */
+		arch_irq_disable();
+		return;
+	}
+	deliver_pending(t, f);
 }
 
 void trap_user_fault(struct trap_frame *f, int signo, int code, uint64_t addr)

@@ -110,7 +110,7 @@ build() {
 unit_tests() {
 	local src="$REPO/user/init"
 	local cc="gcc -std=c11 -g -O1 -Wall -Wextra -fsanitize=address,undefined -fno-sanitize-recover=all -I$src"
-	local pure="$src/util.c $src/unit_parse.c $src/exec_line.c $src/table.c"
+	local pure="$src/util.c $src/arena.c $src/unit_parse.c $src/unit_directives.c $src/exec_line.c $src/table.c"
 	local t
 	for t in parse txn backoff; do
 		if ! $cc -o "$T/test_$t" "$REPO/tests/init/test_$t.c" $pure "$src/txn.c" "$src/backoff.c" -lm 2>"$T/test_$t.build.log"; then
@@ -131,7 +131,7 @@ asan_e2e() {
 	local src="$REPO/user/init" out="$T/asan"
 	mkdir -p "$out"
 	if ! gcc -std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=undefined \
-		-o "$out/aegis-init" "$src"/{main,manager,svc,spawn,proc,notify,log,ctl,shutdown,unit_parse,exec_line,table,txn,backoff,util}.c \
+		-o "$out/aegis-init" "$src"/{main,manager,svc,spawn,proc,notify,log,ctl,shutdown,unit_parse,unit_directives,exec_line,table,txn,backoff,util,arena}.c \
 		-lm 2>"$out/build.log"; then
 		fail asan.build "see $out/build.log"; return
 	fi

@@ -6,6 +6,8 @@
 #define _GNU_SOURCE
 #include "table.h"
 
+#include "arena.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -31,15 +33,22 @@ void table_init(struct unit_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+static struct arena *table_arena(struct unit_table *t)
+{
+	if (!t->arena)
+		t->arena = arena_new();
+	return t->arena;
+}
+
+/* Name and path of a slab unit, and its dep/rpull vectors, are in t->arena. */
 static void unit_free(struct unit *u)
 {
-	free(u->name);
-	free(u->path);
+	if (!u->in_slab) {
+		free(u->name);
+		free(u->path);
+	}
 	free(u->bad_reason);
 	unit_conf_free(&u->conf);
-	for (int i = 0; i < DEP__COUNT; i++)
-		free(u->dep[i].v);
-	free(u->rpull.v);
 	strv_clear(&u->wants_dir);
 	if (!u->in_slab)
 		free(u);
@@ -52,6 +61,7 @@ void table_free(struct unit_table *t)
 	free(t->units);
 	free(t->hash);
 	free(t->dir);
+	arena_unref(t->arena);
 	while (t->slabs) {
 		struct unit_slab *next = t->slabs->next;
 		free(t->slabs);
@@ -109,11 +119,14 @@ static int table_add_kind(struct unit_table *t, const char *name, enum unit_kind
 	if (t->slabs && t->slabs->used < t->slabs->n) {
 		u = &t->slabs->u[t->slabs->used++];
 		u->in_slab = 1;
+		u->name = arena_strdup(table_arena(t), name);
+		unit_conf_init(&u->conf, kind);
+		u->conf.arena = arena_ref(t->arena); /* what its files say goes there too */
 	} else {
 		u = xcalloc(1, sizeof(*u));
+		u->name = xstrdup(name);
+		unit_conf_init(&u->conf, kind);
 	}
-	u->name = xstrdup(name);
-	unit_conf_init(&u->conf, kind);
 	t->units[t->n++] = u;
 	t->hash[i] = t->n;
 	return t->n - 1;
@@ -160,30 +173,58 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Stable merge sort of strings by strcmp (musl's qsort is several times slower). */
-static void sort_strs_rec(char **v, char **tmp, size_t n)
+/*
+ * Sorting names: each string with its first eight bytes as a big-endian number
+ * (zero-padded), so most comparisons are one integer compare; equal keys fall
+ * back to strcmp on the rest. The order is exactly strcmp's.
+ */
+struct sort_item {
+	uint64_t key;
+	char *s;
+};
+
+static uint64_t prefix_key(const char *s)
+{
+	uint64_t k = 0;
+	int i = 0;
+	for (; i < 8 && s[i]; i++)
+		k = k << 8 | (unsigned char)s[i];
+	return i ? k << (8 * (8 - i)) : 0; /* i == 0: shifting by 64 is undefined */
+}
+
+static int item_cmp(const struct sort_item *a, const struct sort_item *b)
+{
+	if (a->key != b->key)
+		return a->key < b->key ? -1 : 1;
+	if (!(a->key & 0xff)) /* shorter than eight bytes: the keys hold it all */
+		return 0;
+	return strcmp(a->s + 8, b->s + 8);
+}
+
+/* Stable merge sort (musl's qsort is several times slower). */
+static void sort_items_rec(struct sort_item *v, struct sort_item *tmp, size_t n)
 {
 	if (n < 2)
 		return;
 	if (n <= 8) {
 		for (size_t i = 1; i < n; i++) {
-			char *x = v[i];
+			struct sort_item x = v[i];
 			size_t j = i;
-			for (; j > 0 && strcmp(v[j - 1], x) > 0; j--)
+			for (; j > 0 && item_cmp(&v[j - 1], &x) > 0; j--)
 				v[j] = v[j - 1];
 			v[j] = x;
 		}
 		return;
 	}
 	size_t h = n / 2;
-	sort_strs_rec(v, tmp, h);
-	sort_strs_rec(v + h, tmp, n - h);
-	if (strcmp(v[h - 1], v[h]) <= 0)
+	sort_items_rec(v, tmp, h);
+	sort_items_rec(v + h, tmp, n - h);
+	if (item_cmp(&v[h - 1], &v[h]) <= 0)
 		return;
-	memcpy(tmp, v, h * sizeof(char *));
+	memcpy(tmp, v, h * sizeof(*v));
 	size_t i = 0, j = h, k = 0;
 	while (i < h && j < n)
-		v[k++] = strcmp(v[j], tmp[i]) < 0 ? v[j++] : tmp[i++];
+		v[k++] = item_cmp(&v[j], &tmp[i]) < 0 ? v[j++] : tmp[i++];
 	while (i < h)
 		v[k++] = tmp[i++];
 }
@@ -192,16 +233,22 @@ static void sort_strs(struct strv *sv)
 {
 	if (sv->n < 2)
 		return;
-	char **tmp = xmalloc(sizeof(char *) * (size_t)(sv->n / 2 + 1));
-	sort_strs_rec(sv->v, tmp, (size_t)sv->n);
-	free(tmp);
+	size_t n = (size_t)sv->n;
+	struct sort_item *items = xmalloc(sizeof(*items) * (n + n / 2 + 1));
+	for (size_t i = 0; i < n; i++)
+		items[i] = (struct sort_item){ prefix_key(sv->v[i]), sv->v[i] };
+	sort_items_rec(items, items + n, n);
+	for (size_t i = 0; i < n; i++)
+		sv->v[i] = items[i].s;
+	free(items);
 }
 
-/* dir + "/" + name, without printf. */
-static char *path_join(const char *dir, size_t dlen, const char *name)
+/* dir + "/" + name, without printf; in the table's arena for a slab unit. */
+static char *path_join(struct unit_table *t, const struct unit *u, const char *dir,
+		       size_t dlen, const char *name, size_t nlen)
 {
-	size_t nlen = strlen(name);
-	char *p = xmalloc(dlen + nlen + 2);
+	char *p = u->in_slab ? arena_alloc(table_arena(t), dlen + nlen + 2)
+			     : xmalloc(dlen + nlen + 2);
 	memcpy(p, dir, dlen);
 	p[dlen] = '/';
 	memcpy(p + dlen + 1, name, nlen + 1);
@@ -246,8 +293,8 @@ static void load_wants_dir(const char *dir, struct unit *u)
 	closedir(dp);
 }
 
-static void load_one(struct unit_table *t, int dirfd, const char *dir, const char *name,
-		     int has_dropins, int has_wants, struct unit_diag *d)
+static void load_one(struct unit_table *t, int dirfd, const char *dir, size_t dlen,
+		     const char *name, int has_dropins, int has_wants, struct unit_diag *d)
 {
 	/* name passed unit_kind_from_name in table_load_dir */
 	size_t nl = strlen(name);
@@ -258,7 +305,7 @@ static void load_one(struct unit_table *t, int dirfd, const char *dir, const cha
 	struct load_ctx lc = { .outer = d, .u = u };
 	struct unit_diag ld = { .fn = load_diag, .ctx = &lc };
 
-	u->path = path_join(dir, strlen(dir), name);
+	u->path = path_join(t, u, dir, dlen, name, nl);
 	u->loaded = 1;
 	unit_parse_file_at(&u->conf, dirfd, name, u->path, &ld);
 	if (has_dropins)
@@ -280,6 +327,7 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 	char *names = NULL;
 	size_t nlen = 0, ncap = 0;
 
+	size_t dlen = strlen(dir);
 	free(t->dir);
 	t->dir = xstrdup(dir);
 	if (!dp)
@@ -353,7 +401,7 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 			wants = bsearch(&(char *){ key }, subdirs.v, (size_t)subdirs.n,
 					sizeof(char *), cmp_str) != NULL;
 		}
-		load_one(t, dirfd(dp), dir, files.v[i], drop, wants, d);
+		load_one(t, dirfd(dp), dir, dlen, files.v[i], drop, wants, d);
 	}
 	closedir(dp);
 	free(files.v);
@@ -363,10 +411,10 @@ int table_load_dir(struct unit_table *t, const char *dir, struct unit_diag *d)
 	return 0;
 }
 
-static void add_edge(struct intv *iv, int x)
+static void add_edge(struct unit_table *t, struct intv *iv, int x)
 {
 	if (!intv_contains(iv, x))
-		intv_push(iv, x);
+		arena_intv_push(table_arena(t), iv, x);
 }
 
 /* Placeholders for names nobody defined: a Requires on them must fail. */
@@ -388,8 +436,8 @@ static void target_after(struct unit_table *t, int i, const char *name)
 	if (v < 0 || v == i || strv_contains(&t->units[v]->conf.deps[DEP_AFTER], t->units[i]->name) ||
 	    strv_contains(&t->units[i]->conf.deps[DEP_BEFORE], name))
 		return;
-	add_edge(&t->units[i]->dep[DEP_AFTER], v);
-	add_edge(&t->units[v]->dep[DEP_BEFORE], i);
+	add_edge(t, &t->units[i]->dep[DEP_AFTER], v);
+	add_edge(t, &t->units[v]->dep[DEP_BEFORE], i);
 }
 
 static void resolve_unit(struct unit_table *t, int i)
@@ -406,21 +454,21 @@ static void resolve_unit(struct unit_table *t, int i)
 			struct unit *u = t->units[i], *w = t->units[v];
 			switch (kind) {
 			case DEP_AFTER:
-				add_edge(&u->dep[DEP_AFTER], v);
-				add_edge(&w->dep[DEP_BEFORE], i);
+				add_edge(t, &u->dep[DEP_AFTER], v);
+				add_edge(t, &w->dep[DEP_BEFORE], i);
 				break;
 			case DEP_BEFORE:
-				add_edge(&w->dep[DEP_AFTER], i);
-				add_edge(&u->dep[DEP_BEFORE], v);
+				add_edge(t, &w->dep[DEP_AFTER], i);
+				add_edge(t, &u->dep[DEP_BEFORE], v);
 				break;
 			case DEP_CONFLICTS:
-				add_edge(&u->dep[DEP_CONFLICTS], v);
-				add_edge(&w->dep[DEP_CONFLICTS], i);
+				add_edge(t, &u->dep[DEP_CONFLICTS], v);
+				add_edge(t, &w->dep[DEP_CONFLICTS], i);
 				break;
 			default:
-				add_edge(&u->dep[kind], v);
+				add_edge(t, &u->dep[kind], v);
 				if (kind != DEP_PART_OF)
-					add_edge(&w->rpull, i);
+					add_edge(t, &w->rpull, i);
 				break;
 			}
 		}
@@ -437,8 +485,8 @@ static void resolve_unit(struct unit_table *t, int i)
 	for (int j = 0; j < t->units[i]->wants_dir.n; j++) {
 		int v = resolve_name(t, t->units[i]->wants_dir.v[j]);
 		if (v >= 0 && v != i) {
-			add_edge(&t->units[i]->dep[DEP_WANTS], v);
-			add_edge(&t->units[v]->rpull, i);
+			add_edge(t, &t->units[i]->dep[DEP_WANTS], v);
+			add_edge(t, &t->units[v]->rpull, i);
 		}
 	}
 }

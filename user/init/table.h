@@ -39,6 +39,9 @@ struct unit_table {
 	int hcap;
 	char *dir;
 	struct unit_slab *slabs;
+	/* Names and paths of slab units, all resolved edge vectors (dep, rpull) and
+	 * (through their own references) the configurations parsed into the table. */
+	struct arena *arena;
 };
 
 void table_init(struct unit_table *t);

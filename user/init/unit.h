@@ -76,6 +76,10 @@ struct unit_conf {
 	int notification_fd; /* s6-style readiness fd in the child, -1 if none */
 	int nlimits;
 	struct unit_limit *limits; /* UNIT_NLIMITS entries, allocated by the first Limit*= */
+	/* When set (units loaded from a directory), every string and vector above
+	 * lives in this arena and is never freed one by one; unit_conf_free drops
+	 * the reference. NULL: each is malloc'd. */
+	struct arena *arena;
 };
 
 /* Called for each problem; severity is "error" (unit becomes bad) or "warning". */

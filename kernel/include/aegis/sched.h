@@ -105,6 +105,7 @@ struct mutex {
 	struct spinlock lock;
 	struct task *owner;		/* [lock] */
 	struct wait_queue wq;
+	int waiters;			/* [lock] tasks in mutex_lock's slow path */
 };
 void mutex_init(struct mutex *m);
 void mutex_lock(struct mutex *m);
