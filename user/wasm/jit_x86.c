@@ -444,6 +444,60 @@ static int binop_imm(struct tr *t, uint32_t k, const uint32_t *pc)
 	return 1;
 }
 
+/* ---- floating point ----
+ * SSE2 scalar instructions, the ones the C compiler uses for the
+ * interpreter's handlers, so results (NaN payloads included) are the same.
+ * min, max, rounding, sqrt, conversions that trap or saturate are left to
+ * the interpreter. */
+
+/* rax = the bits of xmm0 (movq; movd for f32, which zero-extends) */
+static void xmm0_to_rax(struct tr *t, int w)
+{
+	b1(t, 0x66);
+	if (w)
+		b1(t, 0x48);
+	b1(t, 0x0f); b1(t, 0x7e); b1(t, 0xc0);
+}
+
+/* dst = a op b, f32 (w = 0) or f64 (w = 1); k = 0 add, 1 sub, 2 mul, 3 div */
+static void fbinop(struct tr *t, int w, uint32_t k, const uint32_t *p)
+{
+	static const uint8_t sse[4] = { 0x58, 0x5c, 0x59, 0x5e };
+	uint8_t pfx = w ? 0xf2 : 0xf3;
+
+	rm(t, pfx, 0, OP2(0x0f, 0x10), 0, FP, -1, (int32_t)(p[2] * 8));        /* movs? xmm0, [a] */
+	rm(t, pfx, 0, (const uint8_t[]){ 0x0f, sse[k] }, 2, 0, FP, -1, (int32_t)(p[3] * 8));
+	xmm0_to_rax(t, w);
+	st64(t, p[1], RAX);
+}
+
+/* dst = (a cmp b) for f32/f64 eq ne lt gt le ge (k = 0..5), NaN-aware:
+ * ucomis sets ZF, PF and CF together for an unordered pair */
+static void fcompare(struct tr *t, int w, uint32_t k, const uint32_t *p)
+{
+	uint32_t x = p[2], y = p[3];
+	int cc;
+
+	if (k == 2 || k == 4) {          /* lt, le: compare b with a */
+		x = p[3];
+		y = p[2];
+	}
+	rm(t, w ? 0xf2 : 0xf3, 0, OP2(0x0f, 0x10), 0, FP, -1, (int32_t)(x * 8));
+	rm(t, w ? 0x66 : 0, 0, OP2(0x0f, 0x2e), 0, FP, -1, (int32_t)(y * 8)); /* ucomis? xmm0, [y] */
+	switch (k) {
+	case 0: case 1:
+		b1(t, 0x0f); b1(t, k ? 0x95 : 0x94); b1(t, 0xc0);              /* sete/setne al */
+		b1(t, 0x0f); b1(t, k ? 0x9a : 0x9b); b1(t, 0xc1);              /* setp/setnp cl */
+		b1(t, k ? 0x08 : 0x20); b1(t, 0xc8);                            /* or/and al, cl */
+		b1(t, 0x0f); b1(t, 0xb6); b1(t, 0xc0);
+		st64(t, p[1], RAX);
+		return;
+	case 2: case 3: cc = CC_A; break;
+	default: cc = CC_AE; break;
+	}
+	set_store(t, cc, p[1]);
+}
+
 /* ---- one instruction ---- */
 
 /* Translate the instruction at pc (its words at p); 0 if not supported
@@ -493,6 +547,14 @@ static int insn(struct tr *t, uint32_t pc, const uint32_t *p)
 		slot_rm(t, w, OP1(0x8b), RAX, p[2]);
 		slot_rm(t, w, OP1(0x3b), RAX, p[3]);             /* cmp rax, [b] */
 		set_store(t, cmp_cc[op - (w ? 0x51 : 0x46)], p[1]);
+		return 1;
+	}
+	if (op >= 0x5b && op <= 0x66) {                  /* f32/f64 eq ne lt gt le ge */
+		fcompare(t, op >= 0x61, (op - 0x5b) % 6, p);
+		return 1;
+	}
+	if ((op >= 0x92 && op <= 0x95) || (op >= 0xa0 && op <= 0xa3)) {
+		fbinop(t, op >= 0xa0, op - (op >= 0xa0 ? 0xa0 : 0x92), p);
 		return 1;
 	}
 	if (op >= 0x6a && op <= 0x78)
@@ -617,6 +679,44 @@ static int insn(struct tr *t, uint32_t pc, const uint32_t *p)
 		int w = op >= 0xc2;
 		uint8_t o = (op - 0xc0) & 1 ? 0xbf : 0xbe;
 		slot_rm(t, w, OP2(0x0f, o), RAX, p[2]);
+		st64(t, p[1], RAX);
+		return 1;
+	}
+	case 0x8b: case 0x8c:                            /* f32.abs, f32.neg: the sign bit */
+		ld32(t, RAX, p[2]);
+		alu_imm(t, 0, op == 0x8b ? 4 : 6, RAX, op == 0x8b ? 0x7fffffffu : 0x80000000u);
+		st64(t, p[1], RAX);
+		return 1;
+	case 0x99: case 0x9a:                            /* f64.abs (btr 63), f64.neg (btc 63) */
+		ld64(t, RAX, p[2]);
+		rr(t, 1, OP2(0x0f, 0xba), op == 0x99 ? 6 : 7, RAX); b1(t, 63);
+		st64(t, p[1], RAX);
+		return 1;
+	case 0x98:                                       /* f32.copysign */
+		ld32(t, RAX, p[2]);
+		alu_imm(t, 0, 4, RAX, 0x7fffffffu);
+		ld32(t, RCX, p[3]);
+		alu_imm(t, 0, 4, RCX, 0x80000000u);
+		rr(t, 0, OP1(0x09), RCX, RAX);               /* or eax, ecx */
+		st64(t, p[1], RAX);
+		return 1;
+	case 0xa6:                                       /* f64.copysign */
+		ld64(t, RAX, p[2]);
+		rr(t, 1, OP2(0x0f, 0xba), 6, RAX); b1(t, 63);    /* btr rax, 63 */
+		ld64(t, RCX, p[3]);
+		rr(t, 1, OP1(0xc1), 5, RCX); b1(t, 63);          /* shr rcx, 63 */
+		rr(t, 1, OP1(0xc1), 4, RCX); b1(t, 63);          /* shl rcx, 63 */
+		rr(t, 1, OP1(0x09), RCX, RAX);               /* or rax, rcx */
+		st64(t, p[1], RAX);
+		return 1;
+	case 0xb2: case 0xb3: case 0xb7: case 0xb8: {    /* f32/f64.convert_i32_s/u */
+		int f64 = op >= 0xb7, u = op == 0xb3 || op == 0xb8;
+		ld32(t, RAX, p[2]);
+		if (!u)
+			rr(t, 1, OP1(0x63), RAX, RAX);           /* movsxd rax, eax */
+		/* cvtsi2s? xmm0, rax: every i32 and u32 is a 64-bit integer */
+		b1(t, f64 ? 0xf2 : 0xf3); b1(t, 0x48); b1(t, 0x0f); b1(t, 0x2a); b1(t, 0xc0);
+		xmm0_to_rax(t, f64);
 		st64(t, p[1], RAX);
 		return 1;
 	}
