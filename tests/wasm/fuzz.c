@@ -176,6 +176,35 @@ static void special(void)
 	report("infinite-loop-out-of-fuel", rc == AW_OUT_OF_FUEL, NULL);
 	free(m.p);
 
+	/* 4,000 nested loops, each adding 1 to memory[0]: runs (result 4,000)
+	 * and the JIT's machine code stays proportional to the module, not to
+	 * nesting depth times size (each loop is a region of its own) */
+	body.n = 0;
+	for (int i = 0; i < 4000; i++)
+		put(&body, "\x03\x40\x41\x00\x41\x00\x28\x02\x00\x41\x01\x6a\x36\x02\x00", 15);
+	for (int i = 0; i < 4000; i++)
+		byte(&body, 0x0b);
+	put(&body, "\x41\x00\x28\x02\x00\x0b", 6);
+	m = one_func(&body, 1, "f");
+	{
+		struct aw_module *mod = aw_module_load(m.p, m.n, &err);
+		struct aw_limits lim = { 1 << 20, 0 };
+		struct aw_instance *in = mod ? aw_instantiate(mod, NULL, &lim, &err) : NULL;
+		struct aw_module_stats st = { 0 };
+		uint64_t r = 0;
+		char why[128];
+		rc = in ? aw_call(in, aw_instance_func(in, "f"), NULL, 0, &r, 1, &err) : -1;
+		if (mod)
+			aw_module_stats(mod, &st);
+		snprintf(why, sizeof(why), "(result %llu, %zu bytes of code compiled, %zu translated)",
+			 (unsigned long long)r, st.compiled_bytes, st.jit_bytes);
+		report("nested-loops-bounded-jit", rc == AW_OK && r == 4000 &&
+		       st.jit_bytes <= 16 * st.compiled_bytes + (1u << 20), why);
+		aw_instance_free(in);
+		aw_module_free(mod);
+	}
+	free(m.p);
+
 	/* memory.grow past the instance's 1 MiB limit fails with -1 */
 	body.n = 0;
 	put(&body, "\x41\x20\x40\x00\x0b", 5); /* memory.grow 32 pages (2 MiB) */

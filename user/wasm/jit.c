@@ -143,30 +143,60 @@ static void retarget_backedges(struct aw_code *code, const struct aw_loop *l)
 	}
 }
 
+/* one loop to translate */
+struct job {
+	uint32_t code, loop, size;
+	long off;                  /* its entry in the buffer, -1 if none */
+};
+
+static int by_size(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+	return x->size < y->size ? -1 : x->size > y->size;
+}
+
+/* Nested loops are translated separately (each is entered on its own), so
+ * the work can grow with nesting depth times code size.  Inner, smaller
+ * loops go first; translation stops once it has covered this many words
+ * of internal code, a small multiple of the module's own. */
+static uint64_t translation_budget(const struct aw_module *m)
+{
+	uint64_t words = 0;
+
+	for (uint32_t i = 0; i < m->nfuncs - m->nfuncs_imported; i++)
+		words += m->codes[i].ncode;
+	return 4 * words + 65536;
+}
+
 void aw_jit_module(struct aw_module *m)
 {
 	struct aw_jit_buf buf = { 0 };
 	uint32_t ncodes = m->nfuncs - m->nfuncs_imported;
-	long *offs;
-	size_t nl = 0, k = 0, len;
+	uint64_t budget, used = 0;
+	struct job *jobs;
+	size_t nj = 0, len;
 	uint8_t *mem;
 
 	if (!aw_jit_mode)
 		return;
 	for (uint32_t i = 0; i < ncodes; i++)
-		nl += m->codes[i].nloops;
-	if (!nl)
+		nj += m->codes[i].nloops;
+	if (!nj || !(jobs = malloc(nj * sizeof(*jobs))))
 		return;
-	offs = malloc(nl * sizeof(long));
-	if (!offs)
-		return;
-	/* translate everything from the unpatched code first */
-	for (uint32_t i = 0; i < ncodes; i++) {
-		struct aw_code *code = &m->codes[i];
-		for (uint32_t j = 0; j < code->nloops; j++) {
-			struct aw_loop *l = &code->loops[j];
-			offs[k++] = aw_jit_translate(&buf, code->code, l->start, l->end, code->frame_size);
+	nj = 0;
+	for (uint32_t i = 0; i < ncodes; i++)
+		for (uint32_t j = 0; j < m->codes[i].nloops; j++) {
+			const struct aw_loop *l = &m->codes[i].loops[j];
+			jobs[nj++] = (struct job){ i, j, l->end - l->start, -1 };
 		}
+	qsort(jobs, nj, sizeof(*jobs), by_size);
+	/* translate everything from the unpatched code first */
+	budget = translation_budget(m);
+	for (size_t k = 0; k < nj && used + jobs[k].size <= budget; k++) {
+		struct aw_code *code = &m->codes[jobs[k].code];
+		struct aw_loop *l = &code->loops[jobs[k].loop];
+		jobs[k].off = aw_jit_translate(&buf, code->code, l->start, l->end, code->frame_size);
+		used += jobs[k].size;
 	}
 	len = (buf.n + 4095) & ~(size_t)4095;
 	mem = buf.oom || !buf.n ? MAP_FAILED :
@@ -181,26 +211,23 @@ void aw_jit_module(struct aw_module *m)
 	free(buf.p);
 	free(buf.label);
 	free(buf.fix);
-	buf.p = NULL;
 	if (mem == MAP_FAILED) {
-		free(offs);
+		free(jobs);
 		return; /* no executable memory: everything stays interpreted */
 	}
 	m->jit_mem = mem;
 	m->jit_len = len;
 	m->jit_bytes = buf.n;
-	k = 0;
-	for (uint32_t i = 0; i < ncodes; i++) {
-		struct aw_code *code = &m->codes[i];
-		for (uint32_t j = 0; j < code->nloops; j++, k++) {
-			struct aw_loop *l = &code->loops[j];
-			if (offs[k] < 0)
-				continue;
-			l->fn = (aw_jit_fn)(void *)(mem + offs[k]);
-			retarget_backedges(code, l);
-		}
-	}
-	free(offs);
+	for (size_t k = 0; k < nj; k++)
+		if (jobs[k].off >= 0)
+			m->codes[jobs[k].code].loops[jobs[k].loop].fn =
+				(aw_jit_fn)(void *)(mem + jobs[k].off);
+	/* then point back-edges at the markers, outer loops first */
+	for (uint32_t i = 0; i < ncodes; i++)
+		for (uint32_t j = 0; j < m->codes[i].nloops; j++)
+			if (m->codes[i].loops[j].fn)
+				retarget_backedges(&m->codes[i], &m->codes[i].loops[j]);
+	free(jobs);
 }
 
 void aw_jit_release(struct aw_module *m)
