@@ -72,6 +72,7 @@ struct aw_jit_buf {
 	int32_t *label;            /* translator scratch, reused across regions */
 	uint32_t nlabel;
 	void *fix;
+	uint32_t nfix_cap;
 };
 long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t start, uint32_t end,
 		       uint32_t frame_size);

@@ -35,7 +35,6 @@ enum { CC_O, CC_NO, CC_B, CC_AE, CC_E, CC_NE, CC_BE, CC_A,
 /* the i32/i64 comparisons eq..ge_u (opcode - 0x46 or - 0x51) as "a cc b" */
 static const uint8_t cmp_cc[10] = { CC_E, CC_NE, CC_L, CC_B, CC_G, CC_A, CC_LE, CC_BE, CC_GE, CC_AE };
 
-#define MAX_FIXUPS 4096
 
 struct fixup {
 	uint32_t at;       /* position of a rel32 to fill */
@@ -51,10 +50,8 @@ struct tr {
 	int32_t *label;          /* native offset of each internal pc in [start, end), or -1 */
 	uint32_t *entries;       /* backward branch targets: where the region may be entered */
 	uint32_t nentries;
-	struct fixup *fix;
 	uint32_t nfix;
-	uint32_t trap_fix[3][64]; /* jumps to the trap stubs, per trap kind */
-	uint32_t ntrap[3];
+	uint32_t trap_stub[3];   /* the stubs returning AW_JIT_TRAP_* (-1 - kind) */
 	int bad;                 /* something did not fit: give up on the region */
 };
 
@@ -198,11 +195,19 @@ static int in_region(struct tr *t, uint32_t pc)
  * its label when it is translated, else the exit stub returning it */
 static void rel32_to(struct tr *t, uint32_t target, int exit)
 {
-	if (t->nfix == MAX_FIXUPS) {
-		t->bad = 1;
-		return;
+	struct aw_jit_buf *b = t->b;
+
+	if (t->nfix == b->nfix_cap) {
+		uint32_t cap = b->nfix_cap ? b->nfix_cap * 2 : 1024;
+		void *np = realloc(b->fix, cap * sizeof(struct fixup));
+		if (!np) {
+			t->bad = 1;
+			return;
+		}
+		b->fix = np;
+		b->nfix_cap = cap;
 	}
-	t->fix[t->nfix++] = (struct fixup){ here(t), target, exit };
+	((struct fixup *)b->fix)[t->nfix++] = (struct fixup){ here(t), target, exit };
 	b4(t, 0);
 }
 
@@ -255,15 +260,12 @@ static void jcc_to(struct tr *t, int cc, uint32_t pc, uint32_t target)
 	patch32(t, skip, here(t));
 }
 
+/* the trap stubs come first in a region, so their places are known */
 static void trap_jcc(struct tr *t, int cc, int kind)
 {
 	b1(t, 0x0f); b1(t, (uint8_t)(0x80 + cc));
-	if (t->ntrap[kind] == 64) {
-		t->bad = 1;
-		return;
-	}
-	t->trap_fix[kind][t->ntrap[kind]++] = here(t);
 	b4(t, 0);
+	patch32(t, here(t) - 4, t->trap_stub[kind]);
 }
 
 /* n slots from src to dst, overlapping as memmove */
@@ -778,8 +780,9 @@ long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t sta
 {
 	struct tr t = { .b = buf, .code = code, .start = start, .end = end };
 	size_t base = buf->n;
-	uint32_t pc = start, ops = 0, native = 0, epilogue, entry;
+	uint32_t pc = start, ops = 0, native = 0, epilogue, entry, trap_jmp[3];
 	uint32_t entries[64];
+	struct fixup *fix;
 	long rc = -1;
 
 	/* slots are addressed as [r12 + 8 * slot] with a 32-bit displacement */
@@ -794,18 +797,21 @@ long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t sta
 			return -1;
 		buf->nlabel = end - start;
 	}
-	if (!buf->fix && !(buf->fix = malloc(MAX_FIXUPS * sizeof(struct fixup))))
-		return -1;
 	t.label = buf->label;
-	t.fix = buf->fix;
 	t.entries = entries;
 	for (uint32_t i = 0; i < end - start; i++)
 		t.label[i] = -1;
 	add_entry(&t, start);
+	/* trap stubs: mov rax, -1 - kind; jmp epilogue */
+	for (int k = 0; k < 3; k++) {
+		t.trap_stub[k] = here(&t);
+		b1(&t, 0x48); b1(&t, 0xc7); b1(&t, 0xc0); b4(&t, (uint32_t)(-1 - k));
+		b1(&t, 0xe9); b4(&t, 0);
+		trap_jmp[k] = here(&t) - 4;
+	}
 	while (pc < end && !t.bad) {
 		const uint32_t *p = code + pc;
 		uint32_t len = aw_op_words(p);
-		/* slots are addressed with a 32-bit displacement */
 		t.label[pc - start] = (int32_t)(here(&t) - base);
 		ops++;
 		if (!len || pc + len > end) {
@@ -838,27 +844,19 @@ long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t sta
 	b1(&t, 0x41); b1(&t, 0x5c);
 	b1(&t, 0x5b);                                        /* pop rbx */
 	b1(&t, 0xc3);
-	/* trap stubs */
-	for (int k = 0; k < 3; k++) {
-		uint32_t stub = here(&t);
-		if (!t.ntrap[k])
-			continue;
-		b1(&t, 0x48); b1(&t, 0xc7); b1(&t, 0xc0); b4(&t, (uint32_t)(-1 - k)); /* mov rax, -1-k */
-		b1(&t, 0xe9); b4(&t, 0);
-		patch32(&t, here(&t) - 4, epilogue);
-		for (uint32_t i = 0; i < t.ntrap[k]; i++)
-			patch32(&t, t.trap_fix[k][i], stub);
-	}
+	for (int k = 0; k < 3; k++)
+		patch32(&t, trap_jmp[k], epilogue);
 	/* branches: to a translated instruction, else to an exit stub */
+	fix = buf->fix;
 	for (uint32_t i = 0; i < t.nfix; i++) {
-		uint32_t target = t.fix[i].target, to;
-		if (!t.fix[i].exit && in_region(&t, target) && t.label[target - start] >= 0) {
+		uint32_t target = fix[i].target, to;
+		if (!fix[i].exit && in_region(&t, target) && t.label[target - start] >= 0) {
 			to = (uint32_t)(base + (size_t)t.label[target - start]);
 		} else {
 			to = here(&t);
 			exit_with(&t, target, epilogue);
 		}
-		patch32(&t, t.fix[i].at, to);
+		patch32(&t, fix[i].at, to);
 	}
 	/* entry: save registers, load the context, go to the entry pc */
 	entry = here(&t);
