@@ -418,6 +418,8 @@ static void mix(uint64_t *h, const void *p, size_t n)
 		*h = (*h ^ b[i]) * 0x100000001b3ull;
 }
 
+static int verbose; /* jitshow: print every call */
+
 /* Load m under the JIT policy, call every export with arguments drawn from
  * argseed, and fold everything observable into o. */
 static void observe(const struct buf *b, int policy, uint64_t argseed, struct outcome *o)
@@ -464,9 +466,27 @@ static void observe(const struct buf *b, int policy, uint64_t argseed, struct ou
 			aw_instance_set_fuel(in, 20000);
 			memset(&err, 0, sizeof(err));
 			rc = aw_call(in, f, args, np, res, nr, &err);
+			if (verbose) {
+				uint64_t mh = 0xcbf29ce484222325ull;
+				if ((mem = aw_memory_data(in, &size)) != NULL)
+					mix(&mh, mem, size);
+				printf("  %s(", d.name);
+				for (uint32_t k = 0; k < np; k++)
+					printf("%s%#llx", k ? ", " : "", (unsigned long long)args[k]);
+				printf(") -> status %d", rc);
+				for (uint32_t k = 0; rc == AW_OK && k < nr; k++)
+					printf(" %#llx", (unsigned long long)res[k]);
+				printf("%s%s fuel %llu memory %016llx\n", rc == AW_TRAP ? " trap: " : "",
+				       rc == AW_TRAP ? err.msg : "", (unsigned long long)aw_instance_fuel(in),
+				       (unsigned long long)mh);
+			}
 			mix(&o->hash, &rc, sizeof(rc));
-			if (rc == AW_OK)
-				mix(&o->hash, res, nr * sizeof(uint64_t));
+			/* references are host addresses, different in each load:
+			 * only whether they are null is comparable */
+			for (uint32_t k = 0; rc == AW_OK && k < nr; k++) {
+				uint64_t v = rt[k] == AW_FUNCREF || rt[k] == AW_EXTERNREF ? res[k] != 0 : res[k];
+				mix(&o->hash, &v, sizeof(v));
+			}
 			if (rc == AW_TRAP)
 				mix(&o->hash, err.msg, strlen(err.msg));
 			fuel = aw_instance_fuel(in);
@@ -510,7 +530,7 @@ static int cmd_jitdiff(const char *list, unsigned long n, unsigned long seed)
 		if (a.hash != j.hash || a.calls != j.calls) {
 			char name[64];
 			FILE *f;
-			snprintf(name, sizeof(name), "jitdiff-%lu.wasm", i);
+			snprintf(name, sizeof(name), "jitdiff-%lu-%llu.wasm", i, (unsigned long long)argseed);
 			if ((f = fopen(name, "wb")) != NULL) {
 				fwrite(b.p, 1, b.n, f);
 				fclose(f);
@@ -527,6 +547,31 @@ static int cmd_jitdiff(const char *list, unsigned long n, unsigned long seed)
 	free(s.m);
 	free(b.p);
 	return differ != 0;
+}
+
+/* jitshow FILE ARGSEED: one module's calls, interpreted then translated,
+ * for looking into a difference jitdiff reported (the file name ends with
+ * the argument seed) */
+static int cmd_jitshow(const char *path, uint64_t argseed)
+{
+	struct buf b = { 0 };
+	struct outcome a, j;
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!f)
+		return 2;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		put(&b, chunk, n);
+	fclose(f);
+	verbose = 1;
+	printf("interpreted:\n");
+	observe(&b, AW_JIT_OFF, argseed, &a);
+	printf("translated (AW_JIT_ALL):\n");
+	observe(&b, AW_JIT_ALL, argseed, &j);
+	free(b.p);
+	return a.hash != j.hash;
 }
 
 static int cmd_truncate(const char *list)
@@ -573,9 +618,11 @@ int main(int argc, char **argv)
 		return cmd_truncate(argv[2]);
 	if (argc == 5 && !strcmp(argv[1], "mutate"))
 		return cmd_mutate(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
+	if (argc == 4 && !strcmp(argv[1], "jitshow"))
+		return cmd_jitshow(argv[2], strtoull(argv[3], NULL, 10));
 	if (argc == 5 && !strcmp(argv[1], "jitdiff"))
 		return cmd_jitdiff(argv[2], strtoul(argv[3], NULL, 10), strtoul(argv[4], NULL, 10));
 	fprintf(stderr, "usage: fuzz special | truncate SEEDLIST | mutate SEEDLIST N SEED | "
-		"jitdiff SEEDLIST N SEED\n");
+		"jitdiff SEEDLIST N SEED | jitshow FILE ARGSEED\n");
 	return 2;
 }
