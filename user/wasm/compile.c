@@ -13,6 +13,7 @@
 #include <string.h>
 #include "compile.h"
 #include "ops.h"
+#include "jit.h"
 
 static bool grow(struct fctx *c, void **p, uint32_t *cap, uint32_t need, size_t elem)
 {
@@ -57,6 +58,11 @@ void cg_op(struct fctx *c, uint32_t op)
 	if (!c->dead) {
 		c->prev_op = c->last_op;
 		c->last_op = c->nbuf;
+		/* instructions taken back (fusion) were at or after nbuf */
+		while (c->nstarts && c->starts[c->nstarts - 1] >= c->nbuf)
+			c->nstarts--;
+		if (grow(c, (void **)&c->starts, &c->capstarts, c->nstarts + 1, sizeof(uint32_t)))
+			c->starts[c->nstarts++] = c->nbuf;
 	}
 	cg_word(c, op);
 }
@@ -76,6 +82,10 @@ uint32_t cg_here(struct fctx *c)
 {
 	c->last_end = UINT32_MAX;
 	c->last_target = c->nbuf;
+	/* nothing before a target is ever taken back, so the list stays sorted */
+	if ((!c->ntargets || c->targets[c->ntargets - 1] != c->nbuf) &&
+	    grow(c, (void **)&c->targets, &c->captargets, c->ntargets + 1, sizeof(uint32_t)))
+		c->targets[c->ntargets++] = c->nbuf;
 	return c->nbuf;
 }
 
@@ -393,6 +403,92 @@ void cg_loop_end(struct fctx *c, uint32_t loop)
 		c->loops[loop].end = c->nbuf;
 }
 
+/* Instructions whose handler leaves its result in the interpreter's
+ * accumulator (interp_loop.h: "acc ="); all have the result slot in word 1. */
+static bool acc_producer(uint32_t op)
+{
+	return op == OP_COPY || op == OP_SELECT || (op >= 0x28 && op <= 0x35) ||
+	       (op >= OP_LOAD_ADD && op < OP_LOAD_ADD + 14) || (op >= 0x45 && op <= 0x4f) ||
+	       (op >= 0x67 && op <= 0x6c) || (op >= 0x71 && op <= 0x78) ||
+	       (op >= OP_I32_IMM && op < OP_I32_IMM + 15) || (op >= OP_MADD && op <= OP_ADDI_BRNE) ||
+	       (op >= OP_SELECT_CMP && op < OP_SELECT_CMP + 10) || op == OP_SELECT_XAI;
+}
+
+/* Instructions with an accumulator variant: the word *k whose slot the
+ * variant reads from acc, and a word *s that may be swapped with it
+ * (commutative operands), 0 if none.  False if op has no variant. */
+static bool acc_operand(uint32_t op, uint32_t *k, uint32_t *s)
+{
+	*s = 0;
+	if ((op >= OP_BR_IF_CMP && op < OP_BR_IF_CMP + 11) ||
+	    (op >= OP_BR_UNLESS_CMP && op < OP_BR_UNLESS_CMP + 11)) {
+		uint32_t cmp = op - (op >= OP_BR_UNLESS_CMP ? OP_BR_UNLESS_CMP : OP_BR_IF_CMP);
+		*k = 1;
+		*s = cmp == 1 || cmp == 2 ? 2 : 0;      /* eq, ne */
+		return true;
+	}
+	if ((op >= 0x28 && op <= 0x3e) || op == OP_COPY || op == 0x45 || (op >= 0x48 && op <= 0x4f) ||
+	    (op >= 0x67 && op <= 0x69) || op == 0x6b || (op >= 0x74 && op <= 0x78) ||
+	    (op >= OP_I32_IMM && op <= OP_I32_IMM + 2) ||
+	    (op >= OP_I32_IMM + 7 && op <= OP_I32_IMM + 14) ||
+	    op == OP_SHR_ANDI || op == OP_ANDI_XORI || op == OP_ADDI_BRNE) {
+		*k = 2;                                 /* the first source (a store's value) */
+		return true;
+	}
+	if (op == 0x46 || op == 0x47 || op == 0x6a || op == 0x6c || (op >= 0x71 && op <= 0x73) ||
+	    (op >= OP_LOAD_ADD && op < OP_LOAD_ADD + 14) || op == OP_XOR_ANDI) {
+		*k = 2;
+		*s = 3;
+		return true;
+	}
+	switch (op) {
+	case OP_BR_IF: case OP_BR_UNLESS: *k = 1; return true;
+	case OP_SELECT: *k = 4; return true;    /* the condition */
+	case OP_MADD: *k = 3; *s = 4; return true;
+	case OP_SELECT_CMP: case OP_SELECT_CMP + 1: case OP_SELECT_XAI: *k = 4; *s = 5; return true;
+	}
+	if (op >= OP_SELECT_CMP && op < OP_SELECT_CMP + 10) {
+		*k = 4;
+		return true;
+	}
+	if (op >= OP_STORE_ADD && op < OP_STORE_ADD + 9) {
+		*k = 3;                                 /* the value */
+		return true;
+	}
+	return false;
+}
+
+/* Turn each instruction that reads the result of the instruction right
+ * before it into its accumulator variant (ops.h: OP_ACC).  Only when no
+ * branch can land between the two: a variant is reached only by falling
+ * through from its producer, which is what makes acc valid there.  (Other
+ * ways to resume -- run() entry, suspension, return from a call, a JIT
+ * region's side exit -- land on branch targets or after non-producers, or
+ * dispatch with NEXT_BASE, which runs a variant as its base instruction.) */
+static void mark_acc(struct fctx *c)
+{
+	uint32_t t = 0;
+
+	while (c->nstarts && c->starts[c->nstarts - 1] >= c->nbuf)
+		c->nstarts--;                           /* taken back at the end */
+	for (uint32_t i = 1; i < c->nstarts; i++) {
+		uint32_t p = c->starts[i - 1], q = c->starts[i], k, s, *P = c->buf + p, *Q = c->buf + q;
+		while (t < c->ntargets && c->targets[t] < q)
+			t++;
+		if ((t < c->ntargets && c->targets[t] == q) || !acc_producer(P[0] & (OP_ACC - 1)) ||
+		    aw_op_words(P) != q - p || !acc_operand(Q[0], &k, &s) ||
+		    q + aw_op_words(Q) > c->nbuf)
+			continue;
+		if (Q[k] != P[1]) {
+			if (!s || Q[s] != P[1])
+				continue;
+			Q[s] = Q[k];
+			Q[k] = P[1];
+		}
+		Q[0] |= OP_ACC;
+	}
+}
+
 /* Resolve slots now that the pool size is known, and hand over. */
 int cg_finish(struct fctx *c, struct aw_code *code)
 {
@@ -408,6 +504,7 @@ int cg_finish(struct fctx *c, struct aw_code *code)
 			w = nl + c->nconsts + (w & SLOT_MASK);
 		c->buf[pos] = w;
 	}
+	mark_acc(c);
 	code->code = c->buf;
 	code->ncode = c->nbuf;
 	code->consts = c->consts;

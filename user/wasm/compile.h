@@ -80,6 +80,10 @@ struct fctx {
 	uint32_t nbuf, capbuf;
 	uint32_t *patches;
 	uint32_t npatch, cappatch;
+	uint32_t *starts;      /* positions of the emitted instructions, in order */
+	uint32_t nstarts, capstarts;
+	uint32_t *targets;     /* every position cg_here gave (a superset of the branch targets) */
+	uint32_t ntargets, captargets;
 	struct aw_loop *loops; /* the function's loop table (jit.h) */
 	uint32_t nloops, caploops;
 	bool dead;             /* current code is unreachable: emit nothing */

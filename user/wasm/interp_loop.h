@@ -11,6 +11,9 @@
 #else
 #define NEXT() goto *labels[*pc++]
 #endif
+/* dispatch where acc is not valid (entry, resume, after a JIT region): an
+ * accumulator variant runs as its base instruction, reading its slot */
+#define NEXT_BASE() goto *labels[*pc++ & (OP_ACC - 1)]
 #define TRAP(msg) do { rc = trap(err, msg); goto out_trap; } while (0)
 #define LOAD_CTX() do {                                                         \
 	inst = func->inst;                                                      \
@@ -28,9 +31,12 @@
 #define S32(x) ((int32_t)(uint32_t)(x))
 #define S64(x) ((int64_t)(x))
 #define S(i) fp[pc[i]]
-#define BIN(lbl, expr) lbl: { uint64_t a = S(1), b = S(2); S(0) = (expr); pc += 3; NEXT(); }
-#define BINI(lbl, expr) lbl: { uint64_t a = S(1), b = pc[2]; S(0) = (expr); pc += 3; NEXT(); }
-#define UN(lbl, expr) lbl: { uint64_t a = S(1); S(0) = (expr); pc += 2; NEXT(); }
+#define BIN(lbl, expr) lbl: { uint64_t a = S(1), b = S(2); S(0) = acc = (expr); pc += 3; NEXT(); }
+#define BIN_V(lbl, expr) lbl##_acc: { uint64_t a = acc, b = S(2); S(0) = acc = (expr); pc += 3; NEXT(); } BIN(lbl, expr)
+#define BINI(lbl, expr) lbl: { uint64_t a = S(1), b = pc[2]; S(0) = acc = (expr); pc += 3; NEXT(); }
+#define BINI_V(lbl, expr) lbl##_acc: { uint64_t a = acc, b = pc[2]; S(0) = acc = (expr); pc += 3; NEXT(); } BINI(lbl, expr)
+#define UN(lbl, expr) lbl: { uint64_t a = S(1); S(0) = acc = (expr); pc += 2; NEXT(); }
+#define UN_V(lbl, expr) lbl##_acc: { uint64_t a = acc; S(0) = acc = (expr); pc += 2; NEXT(); } UN(lbl, expr)
 #define F32B(lbl, expr) lbl: { float a = f32_of(S(1)), b = f32_of(S(2)); S(0) = bits_f32(expr); pc += 3; NEXT(); }
 #define F64B(lbl, expr) lbl: { double a = f64_of(S(1)), b = f64_of(S(2)); S(0) = bits_f64(expr); pc += 3; NEXT(); }
 #define F32U(lbl, expr) lbl: { float a = f32_of(S(1)); S(0) = bits_f32(expr); pc += 2; NEXT(); }
@@ -42,15 +48,19 @@
 #define EA(addr, n) ({ uint64_t ea_ = (uint64_t)U32(addr) + pc[2];            \
 		 if (ea_ + (n) > memsize) TRAP("out of bounds memory access");  \
 		 membase + ea_; })
-#define LOAD(lbl, T, conv) lbl: { T v_; memcpy(&v_, EA(S(1), sizeof(T)), sizeof(T)); S(0) = conv(v_); pc += 3; NEXT(); }
-#define STORE(lbl, T) lbl: { T v_ = (T)S(1); memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); }
+#define LOAD(lbl, T, conv) lbl##_acc: { T v_; memcpy(&v_, EA(acc, sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 3; NEXT(); } \
+	lbl: { T v_; memcpy(&v_, EA(S(1), sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 3; NEXT(); }
+#define STORE(lbl, T) lbl##_acc: { T v_ = (T)acc; memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); } \
+	lbl: { T v_ = (T)S(1); memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); }
 
 /* the fused forms: the address is the 32-bit sum of two slots */
 #define EA2(x, y, n) ({ uint64_t ea_ = (uint64_t)U32((x) + (y)) + pc[3];       \
 		 if (ea_ + (n) > memsize) TRAP("out of bounds memory access");  \
 		 membase + ea_; })
-#define LOADA(lbl, T, conv) lbl: { T v_; memcpy(&v_, EA2(S(1), S(2), sizeof(T)), sizeof(T)); S(0) = conv(v_); pc += 4; NEXT(); }
-#define STOREA(lbl, T) lbl: { T v_ = (T)S(2); memcpy(EA2(S(0), S(1), sizeof(T)), &v_, sizeof(T)); pc += 4; NEXT(); }
+#define LOADA(lbl, T, conv) lbl##_acc: { T v_; memcpy(&v_, EA2(acc, S(2), sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 4; NEXT(); } \
+	lbl: { T v_; memcpy(&v_, EA2(S(1), S(2), sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 4; NEXT(); }
+#define STOREA(lbl, T) lbl##_acc: { T v_ = (T)acc; memcpy(EA2(S(0), S(1), sizeof(T)), &v_, sizeof(T)); pc += 4; NEXT(); } \
+	lbl: { T v_ = (T)S(2); memcpy(EA2(S(0), S(1), sizeof(T)), &v_, sizeof(T)); pc += 4; NEXT(); }
 
 #define TRUNC(lbl, FT, of, okmacro, IT, OT) lbl: { FT x = of(S(1));                    \
 	if (x != x) TRAP("invalid conversion to integer");                            \
@@ -72,9 +82,13 @@
 	}                                                                      \
 	pc = to_;                                                              \
 } while (0)
-#define BRCMP(lbl, cond) lbl: { uint64_t a = S(0), b = S(1); (void)b;          \
+#define BRCMP(lbl, cond) lbl##_acc: { uint64_t a = acc, b = S(1); (void)b;    \
+	if (cond) JUMP(pc[2]); else pc += 3; NEXT(); }                          \
+	lbl: { uint64_t a = S(0), b = S(1); (void)b;                            \
 	if (cond) JUMP(pc[2]); else pc += 3; NEXT(); }
-#define BRNCMP(lbl, cond) lbl: { uint64_t a = S(0), b = S(1); (void)b;         \
+#define BRNCMP(lbl, cond) lbl##_acc: { uint64_t a = acc, b = S(1); (void)b;   \
+	if (!(cond)) JUMP(pc[2]); else pc += 3; NEXT(); }                       \
+	lbl: { uint64_t a = S(0), b = S(1); (void)b;                            \
 	if (!(cond)) JUMP(pc[2]); else pc += 3; NEXT(); }
 
 /* result moves of branches: n values from slot src to slot dst */
@@ -82,8 +96,8 @@
 
 static int run(struct aw_exec *e, struct aw_error *err)
 {
-	static const void *labels[OP_COUNT] = {
-		[0 ... OP_COUNT - 1] = &&op_bad,
+	static const void *labels[2 * OP_ACC] = {
+		[0 ... 2 * OP_ACC - 1] = &&op_bad,
 #include "interp_labels.h"
 	};
 	const uint32_t *pc = e->pc;
@@ -96,16 +110,28 @@ static int run(struct aw_exec *e, struct aw_error *err)
 	const uint32_t *cbase = func->code->code;  /* branch targets are relative to it */
 	int64_t budget = e->budget;                /* safe points left in this slice */
 	int rc;
+	/* Accumulator: every value-producing handler also leaves its result
+	 * here (write-through: the slot is stored too), and the OP_ACC variant
+	 * of an instruction reads its operand from it instead of loading the
+	 * slot the instruction right before just stored.  That takes the
+	 * store-to-load forwarding off the critical path of dependent chains
+	 * (compile.c: mark_acc).  Only the fall-through from the producer
+	 * reaches a variant; NEXT_BASE covers the other ways in. */
+	uint64_t acc = 0;
 
 	LOAD_CTX();
-	NEXT();
+	NEXT_BASE();
 
 op_bad:
 	TRAP("internal error: bad opcode");
 op_unreachable:
 	TRAP("unreachable executed");
+op_copy_acc:
+	S(0) = acc;
+	pc += 2;
+	NEXT();
 op_copy:
-	S(0) = S(1);
+	S(0) = acc = S(1);
 	pc += 2;
 	NEXT();
 op_copy2:
@@ -116,8 +142,20 @@ op_copy2:
 op_br:
 	JUMP(pc[0]);
 	NEXT();
+op_br_if_acc:
+	if (U32(acc))
+		JUMP(pc[1]);
+	else
+		pc += 2;
+	NEXT();
 op_br_if:
 	if (U32(S(0)))
+		JUMP(pc[1]);
+	else
+		pc += 2;
+	NEXT();
+op_br_unless_acc:
+	if (!U32(acc))
 		JUMP(pc[1]);
 	else
 		pc += 2;
@@ -172,7 +210,9 @@ op_loop: {
 			goto out_save;
 		at = (uint32_t)next;
 	}
-	NEXT();
+	/* a region writes slots, not acc: if it side-exited at an accumulator
+	 * variant, run that as its base instruction */
+	NEXT_BASE();
 }
 op_br_table: {
 	uint32_t n = pc[1], i = U32(S(0));
@@ -280,8 +320,12 @@ op_simd: {
 	pc = next;
 	NEXT();
 }
+op_select_acc:
+	S(0) = acc = U32(acc) ? S(1) : S(2);
+	pc += 4;
+	NEXT();
 op_select:
-	S(0) = U32(S(3)) ? S(1) : S(2);
+	S(0) = acc = U32(S(3)) ? S(1) : S(2);
 	pc += 4;
 	NEXT();
 op_select2: {
@@ -387,17 +431,17 @@ op_memory_grow: {
 	LOAD_CTX();
 	NEXT();
 }
-UN(op_i32_eqz, U32(a) == 0)
-BIN(op_i32_eq, U32(a) == U32(b))
-BIN(op_i32_ne, U32(a) != U32(b))
-BIN(op_i32_lt_s, S32(a) < S32(b))
-BIN(op_i32_lt_u, U32(a) < U32(b))
-BIN(op_i32_gt_s, S32(a) > S32(b))
-BIN(op_i32_gt_u, U32(a) > U32(b))
-BIN(op_i32_le_s, S32(a) <= S32(b))
-BIN(op_i32_le_u, U32(a) <= U32(b))
-BIN(op_i32_ge_s, S32(a) >= S32(b))
-BIN(op_i32_ge_u, U32(a) >= U32(b))
+UN_V(op_i32_eqz, U32(a) == 0)
+BIN_V(op_i32_eq, U32(a) == U32(b))
+BIN_V(op_i32_ne, U32(a) != U32(b))
+BIN_V(op_i32_lt_s, S32(a) < S32(b))
+BIN_V(op_i32_lt_u, U32(a) < U32(b))
+BIN_V(op_i32_gt_s, S32(a) > S32(b))
+BIN_V(op_i32_gt_u, U32(a) > U32(b))
+BIN_V(op_i32_le_s, S32(a) <= S32(b))
+BIN_V(op_i32_le_u, U32(a) <= U32(b))
+BIN_V(op_i32_ge_s, S32(a) >= S32(b))
+BIN_V(op_i32_ge_u, U32(a) >= U32(b))
 UN(op_i64_eqz, a == 0)
 BIN(op_i64_eq, a == b)
 BIN(op_i64_ne, a != b)
@@ -421,12 +465,12 @@ F64C(op_f64_lt, <)
 F64C(op_f64_gt, >)
 F64C(op_f64_le, <=)
 F64C(op_f64_ge, >=)
-UN(op_i32_clz, U32(a) ? (uint32_t)__builtin_clz(U32(a)) : 32)
-UN(op_i32_ctz, U32(a) ? (uint32_t)__builtin_ctz(U32(a)) : 32)
-UN(op_i32_popcnt, (uint32_t)__builtin_popcount(U32(a)))
-BIN(op_i32_add, U32(a + b))
-BIN(op_i32_sub, U32(a - b))
-BIN(op_i32_mul, U32(U32(a) * U32(b)))
+UN_V(op_i32_clz, U32(a) ? (uint32_t)__builtin_clz(U32(a)) : 32)
+UN_V(op_i32_ctz, U32(a) ? (uint32_t)__builtin_ctz(U32(a)) : 32)
+UN_V(op_i32_popcnt, (uint32_t)__builtin_popcount(U32(a)))
+BIN_V(op_i32_add, U32(a + b))
+BIN_V(op_i32_sub, U32(a - b))
+BIN_V(op_i32_mul, U32(U32(a) * U32(b)))
 op_i32_div_s: {
 	int32_t a = S32(S(1)), b = S32(S(2));
 	if (b == 0) TRAP("integer divide by zero");
@@ -456,52 +500,79 @@ op_i32_rem_u: {
 	pc += 3;
 	NEXT();
 }
-BIN(op_i32_and, a & b)
-BIN(op_i32_or, a | b)
-BIN(op_i32_xor, a ^ b)
-BIN(op_i32_shl, U32(U32(a) << (b & 31)))
-BIN(op_i32_shr_s, U32(S32(a) >> (b & 31)))
-BIN(op_i32_shr_u, U32(a) >> (b & 31))
-BIN(op_i32_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
-BIN(op_i32_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
-BINI(op_i32i_add, U32(a + b))
-BINI(op_i32i_sub, U32(a - b))
-BINI(op_i32i_mul, U32(U32(a) * U32(b)))
-BINI(op_i32i_and, a & b)
-BINI(op_i32i_or, a | b)
-BINI(op_i32i_xor, a ^ b)
-BINI(op_i32i_shl, U32(U32(a) << (b & 31)))
-BINI(op_i32i_shr_s, U32(S32(a) >> (b & 31)))
-BINI(op_i32i_shr_u, U32(a) >> (b & 31))
-BINI(op_i32i_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
-BINI(op_i32i_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
+BIN_V(op_i32_and, a & b)
+BIN_V(op_i32_or, a | b)
+BIN_V(op_i32_xor, a ^ b)
+BIN_V(op_i32_shl, U32(U32(a) << (b & 31)))
+BIN_V(op_i32_shr_s, U32(S32(a) >> (b & 31)))
+BIN_V(op_i32_shr_u, U32(a) >> (b & 31))
+BIN_V(op_i32_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
+BIN_V(op_i32_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
+BINI_V(op_i32i_add, U32(a + b))
+BINI_V(op_i32i_sub, U32(a - b))
+BINI_V(op_i32i_mul, U32(U32(a) * U32(b)))
+BINI_V(op_i32i_and, a & b)
+BINI_V(op_i32i_or, a | b)
+BINI_V(op_i32i_xor, a ^ b)
+BINI_V(op_i32i_shl, U32(U32(a) << (b & 31)))
+BINI_V(op_i32i_shr_s, U32(S32(a) >> (b & 31)))
+BINI_V(op_i32i_shr_u, U32(a) >> (b & 31))
+BINI_V(op_i32i_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
+BINI_V(op_i32i_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
+op_madd_acc:
+	S(0) = acc = U32(S(1) + U32(acc) * U32(S(3)));
+	pc += 4;
+	NEXT();
 op_madd:
-	S(0) = U32(S(1) + U32(S(2)) * U32(S(3)));
+	S(0) = acc = U32(S(1) + U32(S(2)) * U32(S(3)));
+	pc += 4;
+	NEXT();
+op_xor_andi_acc:
+	S(0) = acc = (acc ^ S(2)) & pc[3];
 	pc += 4;
 	NEXT();
 op_xor_andi:
-	S(0) = (S(1) ^ S(2)) & pc[3];
+	S(0) = acc = (S(1) ^ S(2)) & pc[3];
+	pc += 4;
+	NEXT();
+op_shr_andi_acc:
+	S(0) = acc = (U32(acc) >> (pc[2] & 31)) & pc[3];
 	pc += 4;
 	NEXT();
 op_shr_andi:
-	S(0) = (U32(S(1)) >> (pc[2] & 31)) & pc[3];
+	S(0) = acc = (U32(S(1)) >> (pc[2] & 31)) & pc[3];
+	pc += 4;
+	NEXT();
+op_andi_xori_acc:
+	S(0) = acc = (acc & pc[2]) ^ pc[3];
 	pc += 4;
 	NEXT();
 op_andi_xori:
-	S(0) = (S(1) & pc[2]) ^ pc[3];
+	S(0) = acc = (S(1) & pc[2]) ^ pc[3];
 	pc += 4;
 	NEXT();
-op_addi_brne: {
-	uint32_t v = U32(S(1) + pc[2]);
-	S(0) = v;
+op_addi_brne_acc: {
+	uint32_t v = U32(acc + pc[2]);
+	S(0) = acc = v;
 	if (v != U32(S(3)))
 		JUMP(pc[4]);
 	else
 		pc += 5;
 	NEXT();
 }
-#define SELC(lbl, cond) lbl: { uint64_t a = S(3), b = S(4);                     \
-	S(0) = (cond) ? S(1) : S(2); pc += 5; NEXT(); }
+op_addi_brne: {
+	uint32_t v = U32(S(1) + pc[2]);
+	S(0) = acc = v;
+	if (v != U32(S(3)))
+		JUMP(pc[4]);
+	else
+		pc += 5;
+	NEXT();
+}
+#define SELC(lbl, cond) lbl##_acc: { uint64_t a = acc, b = S(4);              \
+	S(0) = acc = (cond) ? S(1) : S(2); pc += 5; NEXT(); }                  \
+	lbl: { uint64_t a = S(3), b = S(4);                                     \
+	S(0) = acc = (cond) ? S(1) : S(2); pc += 5; NEXT(); }
 SELC(op_selc_eq, U32(a) == U32(b))
 SELC(op_selc_ne, U32(a) != U32(b))
 SELC(op_selc_lt_s, S32(a) < S32(b))
@@ -512,8 +583,12 @@ SELC(op_selc_le_s, S32(a) <= S32(b))
 SELC(op_selc_le_u, U32(a) <= U32(b))
 SELC(op_selc_ge_s, S32(a) >= S32(b))
 SELC(op_selc_ge_u, U32(a) >= U32(b))
+op_sel_xai_acc:
+	S(0) = acc = (acc ^ S(4)) & pc[5] ? S(1) : S(2);
+	pc += 6;
+	NEXT();
 op_sel_xai:
-	S(0) = (S(3) ^ S(4)) & pc[5] ? S(1) : S(2);
+	S(0) = acc = (S(3) ^ S(4)) & pc[5] ? S(1) : S(2);
 	pc += 6;
 	NEXT();
 UN(op_i64_clz, a ? (uint64_t)__builtin_clzll(a) : 64)

@@ -39,7 +39,7 @@ int aw_set_jit(int policy)
  * handlers of interp_loop.h; 0 for SIMD (variable length) and unknown. */
 uint32_t aw_op_words(const uint32_t *pc)
 {
-	uint32_t op = pc[0];
+	uint32_t op = pc[0] & (OP_ACC - 1); /* a variant has its base's words */
 
 	if (op >= 0x28 && op <= 0x3e)
 		return 4;               /* loads, stores: a b offset */
@@ -99,7 +99,7 @@ uint32_t aw_op_words(const uint32_t *pc)
  * instruction at pc; 0 if it has none (br_table is walked separately). */
 static uint32_t target_word(const uint32_t *pc)
 {
-	uint32_t op = pc[0];
+	uint32_t op = pc[0] & (OP_ACC - 1);
 
 	if ((op >= OP_BR_IF_CMP && op < OP_BR_IF_CMP + 11) ||
 	    (op >= OP_BR_UNLESS_CMP && op < OP_BR_UNLESS_CMP + 11))

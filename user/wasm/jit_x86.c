@@ -506,7 +506,9 @@ static void fcompare(struct tr *t, int w, uint32_t k, const uint32_t *p)
  * (the caller makes it a side exit). */
 static int insn(struct tr *t, uint32_t pc, const uint32_t *p)
 {
-	uint32_t op = p[0];
+	/* an accumulator variant (ops.h) as its base: the translation reads
+	 * the slot, which the interpreter's producers write through */
+	uint32_t op = p[0] & (OP_ACC - 1);
 
 	if (op >= 0x28 && op <= 0x35) {                  /* loads: dst addr off */
 		ld32(t, RAX, p[2]);

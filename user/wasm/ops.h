@@ -54,7 +54,14 @@ enum {
 	OP_ADDI_BRNE = 0x134,   /* dst a imm b target: dst = a + imm; branch if dst != b (i32) */
 	OP_SELECT_CMP = 0x140,  /* + (compare - 0x46), eq..ge_u: dst a b x y: x cmp y ? a : b (i32 compare) */
 	OP_SELECT_XAI = 0x14a,  /* dst a b x y imm: (x ^ y) & imm ? a : b */
-	OP_COUNT = 0x200,
+	OP_COUNT = 0x200,       /* base opcodes; OP_ACC | op is op's accumulator variant */
+	/* Accumulator variant of a consumer instruction (compile.c marks them):
+	 * the same words as the base instruction, but one source operand is
+	 * read from the interpreter's accumulator register, which holds the
+	 * result of the instruction right before (that one also stored its
+	 * slot, so the operand word still names the right value).  Everything
+	 * but the interpreter's dispatch may treat OP_ACC | op as op. */
+	OP_ACC = 0x200,
 };
 
 #endif

@@ -591,7 +591,7 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	c->code = code;
 	c->ft = &m->types[code->type];
 	c->nvals = c->max_height = c->nctl = c->nbuf = c->npatch = c->stop = 0;
-	c->nconsts = c->nrelocs = c->nloops = 0;
+	c->nconsts = c->nrelocs = c->nloops = c->nstarts = c->ntargets = 0;
 	c->capbuf = c->capconsts = c->caploops = 0;
 	c->buf = NULL;
 	c->consts = NULL;
@@ -661,5 +661,7 @@ int aw_validate_functions(struct aw_module *m, struct aw_error *err)
 	free(c.vals);
 	free(c.ctls);
 	free(c.patches);
+	free(c.starts);
+	free(c.targets);
 	return rc;
 }
