@@ -404,7 +404,8 @@ void cg_loop_end(struct fctx *c, uint32_t loop)
 }
 
 /* Instructions whose handler leaves its result in the interpreter's
- * accumulator (interp_loop.h: "acc ="); all have the result slot in word 1. */
+ * accumulator (interp_loop.h: PROD, and ADDI_BRNE); all have the result
+ * slot in word 1 and, but for ADDI_BRNE, an OP_NOSTORE form. */
 static bool acc_producer(uint32_t op)
 {
 	return op == OP_COPY || op == OP_SELECT || (op >= 0x28 && op <= 0x35) ||
@@ -465,7 +466,25 @@ static bool acc_operand(uint32_t op, uint32_t *k, uint32_t *s)
  * ways to resume -- run() entry, suspension, return from a call, a JIT
  * region's side exit -- land on branch targets or after non-producers, or
  * dispatch with NEXT_BASE, which runs a variant as its base instruction.) */
-static void mark_acc(struct fctx *c)
+/* May producer P, followed by its consumer Q (reading P's result from acc
+ * at word k), skip storing its result slot?  Only if nothing else can read
+ * that slot: it is an operand stack slot (a wasm value is popped exactly
+ * once, and Q pops it: copies are emitted by the compiler, not popped, so
+ * they do not count), no other word of Q names it (Q's own result slot
+ * aside, written by Q), and P falls through to Q (not ADDI_BRNE). */
+static bool no_store(const uint32_t *P, const uint32_t *Q, uint32_t k, uint32_t stack)
+{
+	uint32_t p = P[0] & (OP_ACC - 1), q = Q[0] & (OP_ACC - 1), n = aw_op_words(Q);
+
+	if (p == OP_ADDI_BRNE || q == OP_COPY || P[1] < stack)
+		return false;
+	for (uint32_t i = acc_producer(q) ? 2 : 1; i < n; i++)
+		if (i != k && Q[i] == P[1])
+			return false;
+	return true;
+}
+
+static void mark_acc(struct fctx *c, uint32_t stack)
 {
 	uint32_t t = 0;
 
@@ -486,6 +505,8 @@ static void mark_acc(struct fctx *c)
 			Q[k] = P[1];
 		}
 		Q[0] |= OP_ACC;
+		if (no_store(P, Q, k, stack))
+			P[0] |= OP_NOSTORE;
 	}
 }
 
@@ -504,7 +525,7 @@ int cg_finish(struct fctx *c, struct aw_code *code)
 			w = nl + c->nconsts + (w & SLOT_MASK);
 		c->buf[pos] = w;
 	}
-	mark_acc(c);
+	mark_acc(c, nl + c->nconsts);
 	code->code = c->buf;
 	code->ncode = c->nbuf;
 	code->consts = c->consts;

@@ -151,7 +151,7 @@ static uint32_t slots_of(const uint8_t *types, uint32_t n)
 /* Developer aid (make AW_PROFILE=1): counts of executed internal opcodes
  * and of opcode pairs, printed to stderr at exit, to find what to fuse. */
 #include <stdio.h>
-static uint64_t prof_ops[2 * OP_ACC], prof_pairs[2 * OP_ACC][2 * OP_ACC];
+static uint64_t prof_ops[2 * OP_NOSTORE], prof_pairs[2 * OP_NOSTORE][2 * OP_NOSTORE];
 static uint32_t prof_prev;
 
 static void aw_prof_count(uint32_t op)
@@ -164,13 +164,13 @@ static void aw_prof_count(uint32_t op)
 static void prof_dump(void)
 {
 	uint64_t total = 0;
-	for (uint32_t i = 0; i < 2 * OP_ACC; i++)
+	for (uint32_t i = 0; i < 2 * OP_NOSTORE; i++)
 		total += prof_ops[i];
 	fprintf(stderr, "profile: %llu dispatches\n", (unsigned long long)total);
 	for (int n = 0; n < 40; n++) {
 		uint32_t bi = 0, bj = 0;
-		for (uint32_t i = 0; i < 2 * OP_ACC; i++)
-			for (uint32_t j = 0; j < 2 * OP_ACC; j++)
+		for (uint32_t i = 0; i < 2 * OP_NOSTORE; i++)
+			for (uint32_t j = 0; j < 2 * OP_NOSTORE; j++)
 				if (prof_pairs[i][j] > prof_pairs[bi][bj])
 					bi = i, bj = j;
 		if (!prof_pairs[bi][bj])
@@ -180,7 +180,7 @@ static void prof_dump(void)
 	}
 	for (int n = 0; n < 40; n++) {
 		uint32_t bi = 0;
-		for (uint32_t i = 0; i < 2 * OP_ACC; i++)
+		for (uint32_t i = 0; i < 2 * OP_NOSTORE; i++)
 			if (prof_ops[i] > prof_ops[bi])
 				bi = i;
 		if (!prof_ops[bi])

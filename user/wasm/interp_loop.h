@@ -31,12 +31,20 @@
 #define S32(x) ((int32_t)(uint32_t)(x))
 #define S64(x) ((int64_t)(x))
 #define S(i) fp[pc[i]]
-#define BIN(lbl, expr) lbl: { uint64_t a = S(1), b = S(2); S(0) = acc = (expr); pc += 3; NEXT(); }
-#define BIN_V(lbl, expr) lbl##_acc: { uint64_t a = acc, b = S(2); S(0) = acc = (expr); pc += 3; NEXT(); } BIN(lbl, expr)
-#define BINI(lbl, expr) lbl: { uint64_t a = S(1), b = pc[2]; S(0) = acc = (expr); pc += 3; NEXT(); }
-#define BINI_V(lbl, expr) lbl##_acc: { uint64_t a = acc, b = pc[2]; S(0) = acc = (expr); pc += 3; NEXT(); } BINI(lbl, expr)
-#define UN(lbl, expr) lbl: { uint64_t a = S(1); S(0) = acc = (expr); pc += 2; NEXT(); }
-#define UN_V(lbl, expr) lbl##_acc: { uint64_t a = acc; S(0) = acc = (expr); pc += 2; NEXT(); } UN(lbl, expr)
+#define BIN(lbl, expr) lbl: { uint64_t a = S(1), b = S(2); S(0) = (expr); pc += 3; NEXT(); }
+/* A producer (compile.c: acc_producer) leaves its result in acc too.  Four
+ * handlers: base; _acc, operand a from acc; _ns, result only in acc, when
+ * the next instruction is its only reader and reads it from acc; _acc_ns. */
+#define PROD(lbl, ai, adv, expr)                                                \
+	lbl: { uint64_t a = S(ai); S(0) = acc = (expr); pc += (adv); NEXT(); }   \
+	lbl##_acc: { uint64_t a = acc; S(0) = acc = (expr); pc += (adv); NEXT(); } \
+	lbl##_ns: { uint64_t a = S(ai); acc = (expr); pc += (adv); NEXT(); }     \
+	lbl##_acc_ns: { uint64_t a = acc; acc = (expr); pc += (adv); NEXT(); }
+#define BIN_V(lbl, expr) PROD(lbl, 1, 3, ({ uint64_t b = S(2); (uint64_t)(expr); }))
+#define BINI(lbl, expr) lbl: { uint64_t a = S(1), b = pc[2]; S(0) = (expr); pc += 3; NEXT(); }
+#define BINI_V(lbl, expr) PROD(lbl, 1, 3, ({ uint64_t b = pc[2]; (uint64_t)(expr); }))
+#define UN(lbl, expr) lbl: { uint64_t a = S(1); S(0) = (expr); pc += 2; NEXT(); }
+#define UN_V(lbl, expr) PROD(lbl, 1, 2, (uint64_t)(expr))
 #define F32B(lbl, expr) lbl: { float a = f32_of(S(1)), b = f32_of(S(2)); S(0) = bits_f32(expr); pc += 3; NEXT(); }
 #define F64B(lbl, expr) lbl: { double a = f64_of(S(1)), b = f64_of(S(2)); S(0) = bits_f64(expr); pc += 3; NEXT(); }
 #define F32U(lbl, expr) lbl: { float a = f32_of(S(1)); S(0) = bits_f32(expr); pc += 2; NEXT(); }
@@ -48,8 +56,7 @@
 #define EA(addr, n) ({ uint64_t ea_ = (uint64_t)U32(addr) + pc[2];            \
 		 if (ea_ + (n) > memsize) TRAP("out of bounds memory access");  \
 		 membase + ea_; })
-#define LOAD(lbl, T, conv) lbl##_acc: { T v_; memcpy(&v_, EA(acc, sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 3; NEXT(); } \
-	lbl: { T v_; memcpy(&v_, EA(S(1), sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 3; NEXT(); }
+#define LOAD(lbl, T, conv) PROD(lbl, 1, 3, ({ T v_; memcpy(&v_, EA(a, sizeof(T)), sizeof(T)); (uint64_t)conv(v_); }))
 #define STORE(lbl, T) lbl##_acc: { T v_ = (T)acc; memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); } \
 	lbl: { T v_ = (T)S(1); memcpy(EA(S(0), sizeof(T)), &v_, sizeof(T)); pc += 3; NEXT(); }
 
@@ -57,8 +64,7 @@
 #define EA2(x, y, n) ({ uint64_t ea_ = (uint64_t)U32((x) + (y)) + pc[3];       \
 		 if (ea_ + (n) > memsize) TRAP("out of bounds memory access");  \
 		 membase + ea_; })
-#define LOADA(lbl, T, conv) lbl##_acc: { T v_; memcpy(&v_, EA2(acc, S(2), sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 4; NEXT(); } \
-	lbl: { T v_; memcpy(&v_, EA2(S(1), S(2), sizeof(T)), sizeof(T)); S(0) = acc = conv(v_); pc += 4; NEXT(); }
+#define LOADA(lbl, T, conv) PROD(lbl, 1, 4, ({ T v_; memcpy(&v_, EA2(a, S(2), sizeof(T)), sizeof(T)); (uint64_t)conv(v_); }))
 #define STOREA(lbl, T) lbl##_acc: { T v_ = (T)acc; memcpy(EA2(S(0), S(1), sizeof(T)), &v_, sizeof(T)); pc += 4; NEXT(); } \
 	lbl: { T v_ = (T)S(2); memcpy(EA2(S(0), S(1), sizeof(T)), &v_, sizeof(T)); pc += 4; NEXT(); }
 
@@ -96,8 +102,8 @@
 
 static int run(struct aw_exec *e, struct aw_error *err)
 {
-	static const void *labels[2 * OP_ACC] = {
-		[0 ... 2 * OP_ACC - 1] = &&op_bad,
+	static const void *labels[2 * OP_NOSTORE] = {
+		[0 ... 2 * OP_NOSTORE - 1] = &&op_bad,
 #include "interp_labels.h"
 	};
 	const uint32_t *pc = e->pc;
@@ -110,13 +116,15 @@ static int run(struct aw_exec *e, struct aw_error *err)
 	const uint32_t *cbase = func->code->code;  /* branch targets are relative to it */
 	int64_t budget = e->budget;                /* safe points left in this slice */
 	int rc;
-	/* Accumulator: every value-producing handler also leaves its result
-	 * here (write-through: the slot is stored too), and the OP_ACC variant
-	 * of an instruction reads its operand from it instead of loading the
-	 * slot the instruction right before just stored.  That takes the
-	 * store-to-load forwarding off the critical path of dependent chains
-	 * (compile.c: mark_acc).  Only the fall-through from the producer
-	 * reaches a variant; NEXT_BASE covers the other ways in. */
+	/* Accumulator: every producer (PROD) also leaves its result here,
+	 * and the OP_ACC variant of an instruction reads its operand from it
+	 * instead of loading the slot the instruction right before just
+	 * stored.  That takes the store-to-load forwarding off the critical
+	 * path of dependent chains (compile.c: mark_acc).  Only the
+	 * fall-through from the producer reaches a variant; NEXT_BASE covers
+	 * the other ways in.  A producer marked OP_NOSTORE (its result is an
+	 * operand stack value that only the variant after it reads) skips
+	 * the slot store altogether. */
 	uint64_t acc = 0;
 
 	LOAD_CTX();
@@ -126,14 +134,7 @@ op_bad:
 	TRAP("internal error: bad opcode");
 op_unreachable:
 	TRAP("unreachable executed");
-op_copy_acc:
-	S(0) = acc;
-	pc += 2;
-	NEXT();
-op_copy:
-	S(0) = acc = S(1);
-	pc += 2;
-	NEXT();
+PROD(op_copy, 1, 2, a)
 op_copy2:
 	fp[pc[0]] = fp[pc[1]];
 	fp[pc[0] + 1] = fp[pc[1] + 1];
@@ -320,14 +321,7 @@ op_simd: {
 	pc = next;
 	NEXT();
 }
-op_select_acc:
-	S(0) = acc = U32(acc) ? S(1) : S(2);
-	pc += 4;
-	NEXT();
-op_select:
-	S(0) = acc = U32(S(3)) ? S(1) : S(2);
-	pc += 4;
-	NEXT();
+PROD(op_select, 3, 4, U32(a) ? S(1) : S(2))
 op_select2: {
 	uint32_t from = U32(S(3)) ? pc[1] : pc[2];
 	fp[pc[0]] = fp[from];
@@ -519,38 +513,10 @@ BINI_V(op_i32i_shr_s, U32(S32(a) >> (b & 31)))
 BINI_V(op_i32i_shr_u, U32(a) >> (b & 31))
 BINI_V(op_i32i_rotl, U32((U32(a) << (b & 31)) | (U32(a) >> ((32 - (b & 31)) & 31))))
 BINI_V(op_i32i_rotr, U32((U32(a) >> (b & 31)) | (U32(a) << ((32 - (b & 31)) & 31))))
-op_madd_acc:
-	S(0) = acc = U32(S(1) + U32(acc) * U32(S(3)));
-	pc += 4;
-	NEXT();
-op_madd:
-	S(0) = acc = U32(S(1) + U32(S(2)) * U32(S(3)));
-	pc += 4;
-	NEXT();
-op_xor_andi_acc:
-	S(0) = acc = (acc ^ S(2)) & pc[3];
-	pc += 4;
-	NEXT();
-op_xor_andi:
-	S(0) = acc = (S(1) ^ S(2)) & pc[3];
-	pc += 4;
-	NEXT();
-op_shr_andi_acc:
-	S(0) = acc = (U32(acc) >> (pc[2] & 31)) & pc[3];
-	pc += 4;
-	NEXT();
-op_shr_andi:
-	S(0) = acc = (U32(S(1)) >> (pc[2] & 31)) & pc[3];
-	pc += 4;
-	NEXT();
-op_andi_xori_acc:
-	S(0) = acc = (acc & pc[2]) ^ pc[3];
-	pc += 4;
-	NEXT();
-op_andi_xori:
-	S(0) = acc = (S(1) & pc[2]) ^ pc[3];
-	pc += 4;
-	NEXT();
+PROD(op_madd, 2, 4, U32(S(1) + U32(a) * U32(S(3))))
+PROD(op_xor_andi, 1, 4, (a ^ S(2)) & pc[3])
+PROD(op_shr_andi, 1, 4, (U32(a) >> (pc[2] & 31)) & pc[3])
+PROD(op_andi_xori, 1, 4, (a & pc[2]) ^ pc[3])
 op_addi_brne_acc: {
 	uint32_t v = U32(acc + pc[2]);
 	S(0) = acc = v;
@@ -569,10 +535,7 @@ op_addi_brne: {
 		pc += 5;
 	NEXT();
 }
-#define SELC(lbl, cond) lbl##_acc: { uint64_t a = acc, b = S(4);              \
-	S(0) = acc = (cond) ? S(1) : S(2); pc += 5; NEXT(); }                  \
-	lbl: { uint64_t a = S(3), b = S(4);                                     \
-	S(0) = acc = (cond) ? S(1) : S(2); pc += 5; NEXT(); }
+#define SELC(lbl, cond) PROD(lbl, 3, 5, ({ uint64_t b = S(4); (cond) ? S(1) : S(2); }))
 SELC(op_selc_eq, U32(a) == U32(b))
 SELC(op_selc_ne, U32(a) != U32(b))
 SELC(op_selc_lt_s, S32(a) < S32(b))
@@ -583,14 +546,7 @@ SELC(op_selc_le_s, S32(a) <= S32(b))
 SELC(op_selc_le_u, U32(a) <= U32(b))
 SELC(op_selc_ge_s, S32(a) >= S32(b))
 SELC(op_selc_ge_u, U32(a) >= U32(b))
-op_sel_xai_acc:
-	S(0) = acc = (acc ^ S(4)) & pc[5] ? S(1) : S(2);
-	pc += 6;
-	NEXT();
-op_sel_xai:
-	S(0) = acc = (S(3) ^ S(4)) & pc[5] ? S(1) : S(2);
-	pc += 6;
-	NEXT();
+PROD(op_sel_xai, 3, 6, (a ^ S(4)) & pc[5] ? S(1) : S(2))
 UN(op_i64_clz, a ? (uint64_t)__builtin_clzll(a) : 64)
 UN(op_i64_ctz, a ? (uint64_t)__builtin_ctzll(a) : 64)
 UN(op_i64_popcnt, (uint64_t)__builtin_popcountll(a))

@@ -62,6 +62,11 @@ enum {
 	 * slot, so the operand word still names the right value).  Everything
 	 * but the interpreter's dispatch may treat OP_ACC | op as op. */
 	OP_ACC = 0x200,
+	/* A producer whose result the next instruction (an accumulator variant)
+	 * is the only reader of: its handler leaves the result in acc only and
+	 * does not store the slot.  Also "everything but dispatch treats it as
+	 * the base instruction": the JIT's translation stores as always. */
+	OP_NOSTORE = 0x400,
 };
 
 #endif
