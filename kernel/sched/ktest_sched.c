@@ -167,3 +167,30 @@ KTEST(sched_wakeup_preempts_lone_spinner)
 	KT_ASSERT(woke);
 	kthread_join(t);
 }
+
+/*
+ * A task preempted after marking itself asleep but before calling schedule() (the
+ * window in every wait loop) stays runnable.  Nothing will wake this one, so it only
+ * comes back if preemption kept it on the run queue; it used to be lost, leaving a
+ * nanosleep(0) loop asleep for good once a slice ended in that window.
+ */
+KTEST(sched_preempted_sleeper_stays_runnable)
+{
+	struct task *self = current_task();
+	long other = 0;
+	struct task *t = kthread_create(spinner, &other, "spin");
+
+	KT_ASSERT(t != NULL);
+	if (!t)
+		return;
+	spin_stop = false;
+	kthread_start(t);
+	preempt_disable();
+	self->state = TASK_SLEEPING;
+	this_cpu()->need_resched = true;
+	preempt_enable();		/* switches away: preempted, not asleep */
+	self->state = TASK_RUNNABLE;
+	spin_stop = true;
+	kthread_join(t);
+	KT_ASSERT(other > 0);		/* the spinner did run in between */
+}

@@ -45,13 +45,15 @@ void preempt_disable(void)
 	__asm__ volatile("" ::: "memory");
 }
 
+static void __schedule(bool preempted);
+
 void preempt_enable(void)
 {
 	struct cpu *c = this_cpu();
 
 	__asm__ volatile("" ::: "memory");
 	if (--c->preempt_count == 0 && c->need_resched && arch_irqs_enabled())
-		schedule();
+		__schedule(true);
 }
 
 static void slice_expired(struct timer *t)
@@ -96,7 +98,15 @@ void sched_finish_switch(void)
 		kthread_reap(prev);
 }
 
-void schedule(void)
+/*
+ * A task going to sleep sets its state, then checks its condition, then calls
+ * schedule().  If an interrupt or preempt_enable() switches it away in between
+ * (preempted), it must stay on the run queue whatever its state says: it has not
+ * gone to sleep yet, and no wakeup may be coming (a nanosleep whose deadline has
+ * passed, say).  Taking it off then lost the task for good: an idle CPU with a
+ * sleeper that nothing would wake.  A dying task is never put back.
+ */
+static void __schedule(bool preempted)
 {
 	struct runqueue *rq = this_rq();
 	struct cpu *c = this_cpu();
@@ -108,7 +118,8 @@ void schedule(void)
 		panic("schedule() with preemption disabled (count %d)", c->preempt_count);
 	flags = spin_lock_irqsave(&rq->lock);
 	c->need_resched = false;
-	if (prev->state == TASK_RUNNABLE && prev != rq->idle && !prev->on_rq) {
+	if ((prev->state == TASK_RUNNABLE || (preempted && prev->state != TASK_DEAD)) &&
+	    prev != rq->idle && !prev->on_rq) {
 		enqueue(rq, prev);
 		prev->on_rq = true;
 	}
@@ -135,6 +146,11 @@ void schedule(void)
 	/* prev runs again: whoever switched to it left the lock held */
 	sched_finish_switch();
 	arch_irq_restore(flags);
+}
+
+void schedule(void)
+{
+	__schedule(false);
 }
 
 void sched_yield(void)
@@ -176,7 +192,7 @@ void sched_irq_exit(void)
 	struct cpu *c = this_cpu();
 
 	if (c->need_resched && c->preempt_count == 0 && c->current)
-		schedule();
+		__schedule(true);
 }
 
 size_t sched_task_count(void)
