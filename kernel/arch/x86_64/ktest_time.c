@@ -68,6 +68,7 @@ static uint64_t wait_clockevent(uint64_t deadline)
 	arch_irq_disable();
 	if (clockevent_fired != fired0)
 		at = clockevent_last_ns;
+	timer_rearm();	/* the kernel's timers own the clock event again */
 	arch_irq_restore(flags);
 	return at;
 }

@@ -201,13 +201,13 @@ static uint64_t ns_to_boot_tsc(uint64_t ns)
 }
 
 /* Context: any, including the timer interrupt itself. */
-void clockevent_arm(uint64_t deadline_ns)
+bool clockevent_arm(uint64_t deadline_ns)
 {
 	uint64_t now = time_ns();
 	uint64_t delta = deadline_ns > now ? deadline_ns - now : 0;
 
 	if (!ready || !tsc_hz)
-		return;
+		return false;
 	if (tsc_deadline) {
 		uint64_t tsc = time_boot_tsc() + ns_to_boot_tsc(deadline_ns);
 		uint64_t t = rdtsc() + 1;
@@ -218,4 +218,5 @@ void clockevent_arm(uint64_t deadline_ns)
 		c += c / 4096 + 2;
 		lapic_write(LAPIC_TIMER_ICR, c > 0xffffffffu ? 0xffffffffu : (uint32_t)c);
 	}
+	return true;
 }

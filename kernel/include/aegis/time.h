@@ -35,9 +35,14 @@ struct timer {
 void timer_init(struct timer *t, void (*fn)(struct timer *t), void *data);
 void timer_add(struct timer *t, uint64_t deadline);	/* re-arms if pending */
 bool timer_cancel(struct timer *t);			/* true if it was pending */
+/* Arms the clock event for the first pending timer again, for code (tests) that
+ * armed it directly. */
+void timer_rearm(void);
 
 /* Provided by the platform (arch) clock-event code: */
-void clockevent_arm(uint64_t deadline_ns);	/* interrupt at or after deadline */
+/* Interrupt at or after deadline (replacing any earlier deadline); false if the
+ * clock event is not running yet. */
+bool clockevent_arm(uint64_t deadline_ns);
 /* Called by the platform's timer interrupt handler. */
 void timer_interrupt(void);
 
