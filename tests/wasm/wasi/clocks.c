@@ -24,8 +24,11 @@ int main(void)
 	printf("realtime after 2020: %s\n", rt > 1577836800LL * 1000000000LL ? "yes" : "no");
 	nanosleep(&req, NULL);
 	t1 = ns(CLOCK_MONOTONIC);
-	printf("monotonic advanced by >= 20ms over a 20ms sleep: %s\n",
-	       t1 - t0 >= 20 * 1000 * 1000 ? "yes" : "no");
+	/* 19, not 20: the reference, node:wasi, sleeps on libuv's millisecond loop
+	 * clock, which can end a 20 ms sleep up to 1 ms early in nanoseconds (seen:
+	 * it printed "no" for 20 once in a make test) */
+	printf("monotonic advanced by >= 19ms over a 20ms sleep: %s\n",
+	       t1 - t0 >= 19 * 1000 * 1000 ? "yes" : "no");
 	printf("monotonic resolution known: %s\n",
 	       clock_getres(CLOCK_MONOTONIC, &res) == 0 && (res.tv_sec || res.tv_nsec) ? "yes" : "no");
 	printf("process cpu clock works: %s\n", ns(CLOCK_PROCESS_CPUTIME_ID) >= 0 ? "yes" : "no");
