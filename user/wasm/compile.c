@@ -77,6 +77,15 @@ void cg_dst(struct fctx *c, uint32_t height)
 	c->last_end = UINT32_MAX; /* set by the caller once operands follow */
 }
 
+/* The instruction just emitted is complete: the fusions may look back at it
+ * (its result word at last_dst).  Not in dead code, where nothing was
+ * emitted and last_dst is stale: a mutated module whose loop ended dead code
+ * made a fusion read the code buffer of an earlier function (ASan). */
+void cg_end(struct fctx *c)
+{
+	c->last_end = c->dead ? UINT32_MAX : c->nbuf;
+}
+
 /* The current pc is a branch target: nothing may be fused across it. */
 uint32_t cg_here(struct fctx *c)
 {

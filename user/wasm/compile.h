@@ -115,6 +115,7 @@ void cg_word(struct fctx *c, uint32_t w);
 void cg_slot(struct fctx *c, uint32_t loc);
 void cg_op(struct fctx *c, uint32_t op);
 void cg_dst(struct fctx *c, uint32_t height);
+void cg_end(struct fctx *c);
 uint32_t cg_here(struct fctx *c);
 uint32_t cg_const(struct fctx *c, uint64_t v);
 uint32_t cg_const128(struct fctx *c, uint64_t lo, uint64_t hi);

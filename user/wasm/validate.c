@@ -459,7 +459,7 @@ static int op_select(struct fctx *c, uint8_t op)
 			cg_slot(c, w[3]);
 			if (!cmp)
 				cg_word(c, w[4]);
-			c->last_end = c->nbuf;
+			cg_end(c);
 			return push(c, t1);
 		}
 	}
@@ -468,7 +468,7 @@ static int op_select(struct fctx *c, uint8_t op)
 	cg_slot(c, l2);
 	cg_slot(c, l1);
 	cg_slot(c, lc);
-	c->last_end = c->nbuf;
+	cg_end(c);
 	return push(c, t1);
 }
 
@@ -513,7 +513,7 @@ static int op_global(struct fctx *c, uint8_t op)
 		cg_op(c, g->type == AW_V128 ? OP_GLOBAL_GET2 : OP_GLOBAL_GET);
 		cg_dst(c, c->stop);
 		cg_word(c, idx);
-		c->last_end = c->nbuf;
+		cg_end(c);
 		return push(c, g->type);
 	}
 	if (!g->mut)
@@ -597,7 +597,9 @@ static int validate_one(struct fctx *c, struct aw_module *m, uint32_t idx, struc
 	c->consts = NULL;
 	c->loops = NULL;
 	c->dead = c->oom = false;
-	c->last_end = c->last_op = UINT32_MAX;
+	/* nothing of the previous function may be looked back at */
+	c->last_end = c->last_op = c->prev_op = c->last_dst = UINT32_MAX;
+	c->last_target = 0;
 	c->r.base = m->bytes;
 	c->r.p = m->bytes + code->body_off;
 	c->r.end = c->r.p + code->body_len;

@@ -67,7 +67,7 @@ int op_memarg(struct fctx *c, uint8_t op)
 			cg_slot(c, x);
 			cg_slot(c, y);
 			cg_word(c, offset);
-			c->last_end = c->nbuf;
+			cg_end(c);
 			return v_push(c, t);
 		}
 		TRY(v_push_at(c, AW_I32, addr));
@@ -162,7 +162,7 @@ static int emit(struct fctx *c, uint32_t op, const uint8_t *in, int nin, uint8_t
 		cg_word(c, imm1);
 	if (!out)
 		return 0;
-	c->last_end = c->nbuf;
+	cg_end(c);
 	return v_push(c, out);
 }
 
@@ -224,7 +224,7 @@ static int emit_i32_bin(struct fctx *c, uint8_t op)
 		cg_slot(c, a);
 		cg_slot(c, x);
 		cg_slot(c, y);
-		c->last_end = c->nbuf;
+		cg_end(c);
 		return v_push(c, AW_I32);
 	}
 	if (!c->dead && (const_loc(c, b) || (comm && const_loc(c, a)))) {
@@ -241,7 +241,7 @@ static int emit_i32_bin(struct fctx *c, uint8_t op)
 			cg_slot(c, x);
 			cg_word(c, y);
 			cg_word(c, (uint32_t)c->consts[b & SLOT_MASK]);
-			c->last_end = c->nbuf;
+			cg_end(c);
 			return v_push(c, AW_I32);
 		}
 		if (op == 0x71 && fuse_prev(c, a, 0x73, &x, &y)) {
@@ -251,7 +251,7 @@ static int emit_i32_bin(struct fctx *c, uint8_t op)
 			cg_slot(c, x);
 			cg_slot(c, y);
 			cg_word(c, (uint32_t)c->consts[b & SLOT_MASK]);
-			c->last_end = c->nbuf;
+			cg_end(c);
 			return v_push(c, AW_I32);
 		}
 		cg_op(c, OP_I32_IMM + (op - 0x6a));
@@ -264,7 +264,7 @@ static int emit_i32_bin(struct fctx *c, uint8_t op)
 		cg_slot(c, a);
 		cg_slot(c, b);
 	}
-	c->last_end = c->nbuf;
+	cg_end(c);
 	return v_push(c, AW_I32);
 }
 
@@ -413,7 +413,7 @@ int op_ref(struct fctx *c, uint8_t op)
 		cg_op(c, OP_REF_IS_NULL);
 		cg_dst(c, c->stop);
 		cg_slot(c, loc);
-		c->last_end = c->nbuf;
+		cg_end(c);
 		return push(c, AW_I32);
 	}
 	default:

@@ -179,6 +179,6 @@ int op_simd(struct fctx *c)
 		cg_word(c, imm[k]);
 	if (!out)
 		return 0;
-	c->last_end = c->nbuf;
+	cg_end(c);
 	return v_push(c, out);
 }
