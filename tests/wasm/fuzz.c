@@ -294,6 +294,21 @@ struct seeds {
 	size_t n;
 };
 
+/* appends the whole file at path to b; -1 if it cannot be opened */
+static int read_file(const char *path, struct buf *b)
+{
+	FILE *g = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	if (!g)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), g)) > 0)
+		put(b, chunk, n);
+	fclose(g);
+	return 0;
+}
+
 static int read_seeds(const char *list, struct seeds *s)
 {
 	FILE *f = fopen(list, "r");
@@ -302,21 +317,22 @@ static int read_seeds(const char *list, struct seeds *s)
 	if (!f)
 		return -1;
 	while (fgets(path, sizeof(path), f)) {
-		FILE *g;
 		struct buf b = { 0 };
-		char chunk[65536];
-		size_t n;
 		path[strcspn(path, "\n")] = 0;
-		if (!(g = fopen(path, "rb")))
+		if (read_file(path, &b))
 			continue;
-		while ((n = fread(chunk, 1, sizeof(chunk), g)) > 0)
-			put(&b, chunk, n);
-		fclose(g);
 		s->m = realloc(s->m, (s->n + 1) * sizeof(*s->m));
 		s->m[s->n++] = b;
 	}
 	fclose(f);
 	return s->n ? 0 : -1;
+}
+
+static void free_seeds(struct seeds *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->m[i].p);
+	free(s->m);
 }
 
 static int host_nop(struct aw_host_call *c, uint64_t *a, void *u)
@@ -437,9 +453,7 @@ static int cmd_mutate(const char *list, unsigned long n, unsigned long seed)
 	printf("fuzz: %lu mutated modules from %zu seeds (seed %lu) in %lds: %lu still valid, "
 	       "%lu export calls run\n", n, s.n, seed, (long)(time(NULL) - t0), valid, ran);
 	report("fuzz-mutate", 1, NULL);
-	for (size_t i = 0; i < s.n; i++)
-		free(s.m[i].p);
-	free(s.m);
+	free_seeds(&s);
 	free(b.p);
 	return 0;
 }
@@ -581,9 +595,7 @@ static int cmd_jitdiff(const char *list, unsigned long n, unsigned long seed)
 	printf("jitdiff: %lu modules (seed %lu) in %lds: %lu ran, %lu export calls compared, %lu differ\n",
 	       n, seed, (long)(time(NULL) - t0), compared, calls, differ);
 	report("jit-vs-interpreter", differ == 0, differ ? "the JIT and the interpreter disagree" : NULL);
-	for (size_t i = 0; i < s.n; i++)
-		free(s.m[i].p);
-	free(s.m);
+	free_seeds(&s);
 	free(b.p);
 	return differ != 0;
 }
@@ -595,15 +607,9 @@ static int cmd_jitshow(const char *path, uint64_t argseed)
 {
 	struct buf b = { 0 };
 	struct outcome a, j;
-	FILE *f = fopen(path, "rb");
-	char chunk[65536];
-	size_t n;
 
-	if (!f)
+	if (read_file(path, &b))
 		return 2;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		put(&b, chunk, n);
-	fclose(f);
 	verbose = 1;
 	printf("interpreted:\n");
 	observe(&b, AW_JIT_OFF, argseed, &a);
@@ -640,9 +646,7 @@ static int cmd_truncate(const char *list)
 	}
 	printf("truncate: %lu prefixes loaded, %lu valid (section boundaries)\n", loads, accepted);
 	report("truncated-modules", 1, NULL);
-	for (size_t i = 0; i < s.n; i++)
-		free(s.m[i].p);
-	free(s.m);
+	free_seeds(&s);
 	return 0;
 }
 
