@@ -77,7 +77,7 @@ fi
 
 for n in $(cat spec.list); do case_ "spec_$n" sh "$self" "$AW" "$TMP" fn spec "$n"; done
 for n in i32 i64 int_exprs address load store memory_trap br_table loop br_if select \
-	conversions left-to-right fac call_indirect endianness labels local_tee traps; do
+	conversions left-to-right fac call_indirect endianness labels local_tee traps jit-regs; do
 	[ -d "spec/$n" ] && case_ "jitall_$n" sh "$self" "$AW" "$TMP" fn specall "$n"
 done
 if [ -f wasi/files.wasm ]; then

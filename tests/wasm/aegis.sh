@@ -40,6 +40,14 @@ aegis_phase() {
 		cp "$W/spec/$name"/*.wasm "$R/spec/$name/" 2>/dev/null
 		echo "$name" >>"$R/spec.list"
 	done
+	# our own .wast files (tests/wasm/wast), all of them
+	for d in "$W"/wast/*/; do
+		name=$(basename "$d")
+		[ -f "$d/$name.json" ] || continue
+		mkdir -p "$R/spec/$name"
+		cp "$d/$name.json" "$d"/*.wasm "$R/spec/$name/" 2>/dev/null
+		echo "$name" >>"$R/spec.list"
+	done
 	[ "$WASI_OK" = 1 ] || build_wasi
 	if [ "$WASI_OK" = 1 ]; then
 		cp "$W/wasi"/*.wasm "$R/wasi/"

@@ -306,8 +306,8 @@ static void fbinop(struct tr *t, int w, uint32_t k, const uint32_t *p)
 	static const uint8_t sse[4] = { 0x58, 0x5c, 0x59, 0x5e };
 	uint8_t pfx = w ? 0xf2 : 0xf3;
 
-	rm(t, pfx, 0, OP2(0x0f, 0x10), 0, FP, -1, (int32_t)(p[2] * 8));        /* movs? xmm0, [a] */
-	rm(t, pfx, 0, (const uint8_t[]){ 0x0f, sse[k] }, 2, 0, FP, -1, (int32_t)(p[3] * 8));
+	sse_slot(t, pfx, 0x10, w, p[2]);                       /* movs? xmm0, a */
+	sse_slot(t, pfx, sse[k], w, p[3]);                     /* op xmm0, b */
 	xmm0_to_rax(t, w);
 	st64(t, p[1], RAX);
 }
@@ -323,8 +323,8 @@ static void fcompare(struct tr *t, int w, uint32_t k, const uint32_t *p)
 		x = p[3];
 		y = p[2];
 	}
-	rm(t, w ? 0xf2 : 0xf3, 0, OP2(0x0f, 0x10), 0, FP, -1, (int32_t)(x * 8));
-	rm(t, w ? 0x66 : 0, 0, OP2(0x0f, 0x2e), 0, FP, -1, (int32_t)(y * 8)); /* ucomis? xmm0, [y] */
+	sse_slot(t, w ? 0xf2 : 0xf3, 0x10, w, x);
+	sse_slot(t, w ? 0x66 : 0, 0x2e, w, y);                /* ucomis? xmm0, y */
 	switch (k) {
 	case 0: case 1:
 		b1(t, 0x0f); b1(t, k ? 0x95 : 0x94); b1(t, 0xc0);              /* sete/setne al */
@@ -616,10 +616,42 @@ static void exit_with(struct tr *t, uint32_t target, uint32_t epilogue)
 	patch32(t, here(t) - 4, epilogue);
 }
 
-long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t start, uint32_t end,
-		       uint32_t frame_size)
+/* the slots a region keeps in registers: the most used ones (at least
+ * twice: each costs a load on entry and a store on exit) */
+static int choose_cached(const struct slot_count *count, uint32_t *cached)
 {
-	struct tr t = { .b = buf, .code = code, .start = start, .end = end };
+	int n = 0;
+
+	for (int k = 0; k < NCACHE; k++) {
+		const struct slot_count *best = NULL;
+		for (int i = 0; i < NCOUNT; i++) {
+			const struct slot_count *c = &count[i];
+			int taken = 0;
+			for (int j = 0; j < n; j++)
+				taken |= cached[j] == c->slot;
+			if (c->n >= 2 && !taken && (!best || c->n > best->n ||
+						    (c->n == best->n && c->slot < best->slot)))
+				best = c;
+		}
+		if (!best)
+			break;
+		cached[n++] = best->slot;
+	}
+	return n;
+}
+
+/* load (op 0x8b) or store (0x89) every cached slot */
+static void cached_moves(struct tr *t, uint8_t op)
+{
+	for (int i = 0; i < t->ncached; i++)
+		rm(t, 0, 1, (const uint8_t[]){ op }, 1, cache_reg[i], FP, -1, (int32_t)(t->cached[i] * 8));
+}
+
+static long translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t start, uint32_t end,
+		      uint32_t frame_size, const uint32_t *cached, int ncached, struct slot_count *count)
+{
+	struct tr t = { .b = buf, .code = code, .start = start, .end = end, .ncached = ncached,
+			.count = count };
 	size_t base = buf->n;
 	uint32_t pc = start, ops = 0, native = 0, epilogue, entry, trap_jmp[3];
 	uint32_t entries[64];
@@ -640,6 +672,8 @@ long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t sta
 	}
 	t.label = buf->label;
 	t.entries = entries;
+	for (int i = 0; i < ncached; i++)
+		t.cached[i] = cached[i];
 	for (uint32_t i = 0; i < end - start; i++)
 		t.label[i] = -1;
 	add_entry(&t, start);
@@ -676,13 +710,17 @@ long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t sta
 	 * mode, anything goes: the point is to exercise the translator) */
 	if (t.bad || !native || (aw_jit_mode < 2 && (native < 2 || native * 4 < ops * 3)))
 		goto out;
-	/* epilogue: save the budget, restore callee-saved registers */
+	/* epilogue: write the cached slots back to the frame (every way out
+	 * comes here, so the interpreter always finds the frame current), save
+	 * the budget, restore callee-saved registers */
 	epilogue = here(&t);
+	cached_moves(&t, 0x89);
 	rm(&t, 0, 1, OP1(0x89), BUDGET, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, budget));
 	b1(&t, 0x41); b1(&t, 0x5f);                          /* pop r15 */
 	b1(&t, 0x41); b1(&t, 0x5e);
 	b1(&t, 0x41); b1(&t, 0x5d);
 	b1(&t, 0x41); b1(&t, 0x5c);
+	b1(&t, 0x5d);                                        /* pop rbp */
 	b1(&t, 0x5b);                                        /* pop rbx */
 	b1(&t, 0xc3);
 	for (int k = 0; k < 3; k++)
@@ -702,24 +740,27 @@ long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t sta
 	/* entry: save registers, load the context, go to the entry pc */
 	entry = here(&t);
 	b1(&t, 0x53);                                        /* push rbx */
+	b1(&t, 0x55);                                        /* push rbp */
 	b1(&t, 0x41); b1(&t, 0x54);
 	b1(&t, 0x41); b1(&t, 0x55);
 	b1(&t, 0x41); b1(&t, 0x56);
 	b1(&t, 0x41); b1(&t, 0x57);                          /* push r15 */
 	rr(&t, 1, OP1(0x89), RDI, RBX);                      /* mov rbx, rdi */
+	rr(&t, 0, OP1(0x89), RSI, RDX);                      /* mov edx, esi: rsi may cache a slot */
 	rm(&t, 0, 1, OP1(0x8b), FP, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, fp));
 	rm(&t, 0, 1, OP1(0x8b), MEM, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, mem));
 	rm(&t, 0, 1, OP1(0x8b), MSIZE, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, memsize));
 	rm(&t, 0, 1, OP1(0x8b), BUDGET, CTX, -1, (int32_t)offsetof(struct aw_jit_ctx, budget));
+	cached_moves(&t, 0x8b);
 	for (uint32_t i = 0; i < t.nentries; i++) {
 		uint32_t e = t.entries[i];
 		if (t.label[e - start] < 0)
 			continue;
-		alu_imm(&t, 0, 7, RSI, e);                       /* cmp esi, e */
+		alu_imm(&t, 0, 7, RDX, e);                       /* cmp edx, e */
 		b1(&t, 0x0f); b1(&t, 0x80 + CC_E); b4(&t, 0);
 		patch32(&t, here(&t) - 4, (uint32_t)(base + (size_t)t.label[e - start]));
 	}
-	rr(&t, 0, OP1(0x89), RSI, RAX);                      /* not an entry: return it */
+	rr(&t, 0, OP1(0x89), RDX, RAX);                      /* not an entry: return it */
 	b1(&t, 0xe9); b4(&t, 0);
 	patch32(&t, here(&t) - 4, epilogue);
 	if (!buf->oom)
@@ -728,6 +769,25 @@ out:
 	if (rc < 0 && !buf->oom)
 		buf->n = base;                               /* drop the partial region */
 	return rc;
+}
+
+/* Translate twice: first counting slot operands, then again with the most
+ * used slots in registers (if any slot is used twice). */
+long aw_jit_translate(struct aw_jit_buf *buf, const uint32_t *code, uint32_t start, uint32_t end,
+		       uint32_t frame_size)
+{
+	struct slot_count count[NCOUNT];
+	uint32_t cached[NCACHE];
+	size_t base = buf->n;
+	long rc;
+	int n;
+
+	memset(count, 0, sizeof(count));
+	rc = translate(buf, code, start, end, frame_size, NULL, 0, count);
+	if (rc < 0 || buf->oom || !(n = choose_cached(count, cached)))
+		return rc;
+	buf->n = base;
+	return translate(buf, code, start, end, frame_size, cached, n, NULL);
 }
 
 #else

@@ -28,6 +28,18 @@ struct fixup {
 			    * the budget ran out) */
 };
 
+/* Frame slots a region keeps in registers (jit_x86.c: choose_cached): the
+ * registers no template uses.  Caller-saved but rbp; the region never
+ * calls out, so nothing else touches them. */
+#define NCACHE 7
+static const uint8_t cache_reg[NCACHE] = { R8, R9, R10, R11, RSI, RDI, RBP };
+
+/* slot use counts of a first translation, to choose what to cache */
+#define NCOUNT 256
+struct slot_count {
+	uint32_t slot, n;          /* n == 0: free entry */
+};
+
 struct tr {
 	struct aw_jit_buf *b;
 	const uint32_t *code;
@@ -38,6 +50,9 @@ struct tr {
 	uint32_t nfix;
 	uint32_t trap_stub[3];   /* the stubs returning AW_JIT_TRAP_* (-1 - kind) */
 	int bad;                 /* something did not fit: give up on the region */
+	uint32_t cached[NCACHE]; /* slot held in cache_reg[i] for the whole region */
+	int ncached;
+	struct slot_count *count; /* non-NULL: count slot operands (first pass) */
 };
 
 /* ---- bytes ---- */
@@ -121,25 +136,89 @@ static void rm(struct tr *t, uint8_t pfx, int w, const uint8_t *op, int nop, int
 		b4(t, (uint32_t)disp);
 }
 
-/* register-direct form: op /reg with r/m = rmreg */
-static void rr(struct tr *t, int w, const uint8_t *op, int nop, int reg, int rmreg)
+/* register-direct form: op /reg with r/m = rmreg; with `rex`, a REX
+ * prefix even when it has no bits set, so that a byte operand in rsi, rdi
+ * or rbp means sil, dil, bpl (not dh, bh, ch) */
+static void rr_rex(struct tr *t, int w, const uint8_t *op, int nop, int reg, int rmreg, int rex_always)
 {
 	uint8_t rex = 0x40 | (w ? 8 : 0) | (reg & 8 ? 4 : 0) | (rmreg & 8 ? 1 : 0);
 
-	if (rex != 0x40)
+	if (rex != 0x40 || rex_always)
 		b1(t, rex);
 	for (int i = 0; i < nop; i++)
 		b1(t, op[i]);
 	b1(t, (uint8_t)(0xc0 | (reg & 7) << 3 | (rmreg & 7)));
 }
 
+static void rr(struct tr *t, int w, const uint8_t *op, int nop, int reg, int rmreg)
+{
+	rr_rex(t, w, op, nop, reg, rmreg, 0);
+}
+
 #define OP1(x) (const uint8_t[]){ x }, 1
 #define OP2(x, y) (const uint8_t[]){ x, y }, 2
 
-/* slot i of the frame */
+/* the register holding frame slot `slot` in this region, or -1 */
+static int slot_reg(struct tr *t, uint32_t slot)
+{
+	for (int i = 0; i < t->ncached; i++)
+		if (t->cached[i] == slot)
+			return cache_reg[i];
+	return -1;
+}
+
+static void count_slot(struct tr *t, uint32_t slot)
+{
+	uint32_t h = (slot * 2654435761u) % NCOUNT;
+
+	for (uint32_t i = 0; i < NCOUNT; i++, h = (h + 1) % NCOUNT) {
+		struct slot_count *c = &t->count[h];
+		if (!c->n || c->slot == slot) {
+			c->slot = slot;
+			c->n++;
+			return;
+		}
+	}                       /* table full: the slot is not counted */
+}
+
+/* op with frame slot i as its r/m operand: [r12 + 8 * i], or the register
+ * caching it (every template's slot operand is a r/m that may be a register) */
 static void slot_rm(struct tr *t, int w, const uint8_t *op, int nop, int reg, uint32_t slot)
 {
-	rm(t, 0, w, op, nop, reg, FP, -1, (int32_t)(slot * 8));
+	int r;
+
+	if (t->count)
+		count_slot(t, slot);
+	r = slot_reg(t, slot);
+	if (r >= 0)
+		rr_rex(t, w, op, nop, reg, r, 1);
+	else
+		rm(t, 0, w, op, nop, reg, FP, -1, (int32_t)(slot * 8));
+}
+
+/* SSE scalar op xmm0, slot (op 0x10: the load movss/movsd; else the
+ * arithmetic or ucomis opcode, with its prefix pfx); f64 selects the width
+ * of the move from a caching register (movd or movq, through xmm1) */
+static void sse_slot(struct tr *t, uint8_t pfx, uint8_t op, int f64, uint32_t slot)
+{
+	int r;
+
+	if (t->count)
+		count_slot(t, slot);
+	r = slot_reg(t, slot);
+	if (r < 0) {
+		rm(t, pfx, 0, (const uint8_t[]){ 0x0f, op }, 2, 0, FP, -1, (int32_t)(slot * 8));
+		return;
+	}
+	b1(t, 0x66);                                    /* movd/movq xmm(0|1), r */
+	b1(t, (uint8_t)(0x40 | (f64 ? 8 : 0) | (r & 8 ? 1 : 0)));
+	b1(t, 0x0f); b1(t, 0x6e);
+	b1(t, (uint8_t)(0xc0 | (op == 0x10 ? 0 : 1) << 3 | (r & 7)));
+	if (op != 0x10) {                               /* op xmm0, xmm1 */
+		if (pfx)
+			b1(t, pfx);
+		b1(t, 0x0f); b1(t, op); b1(t, 0xc1);
+	}
 }
 
 static void ld32(struct tr *t, int reg, uint32_t slot) { slot_rm(t, 0, OP1(0x8b), reg, slot); }
