@@ -307,7 +307,7 @@ static void fbinop(struct tr *t, int w, uint32_t k, const uint32_t *p)
 	uint8_t pfx = w ? 0xf2 : 0xf3;
 
 	sse_slot(t, pfx, 0x10, w, p[2]);                       /* movs? xmm0, a */
-	sse_slot(t, pfx, sse[k], w, p[3]);                     /* op xmm0, b */
+	sse_slot(t, pfx, sse[k & 3], w, p[3]);                 /* op xmm0, b (k < 4) */
 	xmm0_to_rax(t, w);
 	st64(t, p[1], RAX);
 }
@@ -617,25 +617,23 @@ static void exit_with(struct tr *t, uint32_t target, uint32_t epilogue)
 }
 
 /* the slots a region keeps in registers: the most used ones (at least
- * twice: each costs a load on entry and a store on exit) */
-static int choose_cached(const struct slot_count *count, uint32_t *cached)
+ * twice: each costs a load on entry and a store on exit); uses up count */
+static int choose_cached(struct slot_count *count, uint32_t *cached)
 {
 	int n = 0;
 
-	for (int k = 0; k < NCACHE; k++) {
-		const struct slot_count *best = NULL;
+	while (n < NCACHE) {
+		struct slot_count *best = NULL;
 		for (int i = 0; i < NCOUNT; i++) {
-			const struct slot_count *c = &count[i];
-			int taken = 0;
-			for (int j = 0; j < n; j++)
-				taken |= cached[j] == c->slot;
-			if (c->n >= 2 && !taken && (!best || c->n > best->n ||
-						    (c->n == best->n && c->slot < best->slot)))
+			struct slot_count *c = &count[i];
+			if (c->n >= 2 && (!best || c->n > best->n ||
+					  (c->n == best->n && c->slot < best->slot)))
 				best = c;
 		}
 		if (!best)
 			break;
 		cached[n++] = best->slot;
+		best->n = 0;
 	}
 	return n;
 }
