@@ -3,6 +3,8 @@
  * boundary arguments; the parent restarts a worker that dies or hangs.  Calls that would
  * end or flood the test (exit, fork, kill, reboot, exec) or that only block are skipped.
  * The only output is "survived": a kernel that panics or hangs never prints it.
+ * By hand: FUZZ_SEED=N (another sequence of workers), FUZZ_CALLS (default 10^5) and
+ * FUZZ_SECONDS (default 60) make longer or different runs; FUZZ_VERBOSE counts.
  */
 #include "t.h"
 #include <sys/prctl.h>
@@ -80,13 +82,20 @@ int main(void)
 	t_workdir("fuzz");
 	chown(".", 1000, 1000);
 	volatile long *done = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	long total = 0;
+	long total = 0, calls = TOTAL, seconds = 60;
+	unsigned long long base = 0;
 	time_t start = time(NULL);
-	for (unsigned long long w = 1; total < TOTAL && time(NULL) - start < 60; w++) {
+	if (getenv("FUZZ_SEED"))
+		base = strtoull(getenv("FUZZ_SEED"), NULL, 0) * 0x100000001b3ULL;
+	if (getenv("FUZZ_CALLS"))
+		calls = atol(getenv("FUZZ_CALLS"));
+	if (getenv("FUZZ_SECONDS"))
+		seconds = atol(getenv("FUZZ_SECONDS"));
+	for (unsigned long long w = 1; total < calls && time(NULL) - start < seconds; w++) {
 		*done = 0;
 		pid_t c = fork();
 		if (c == 0)
-			worker(done, w);
+			worker(done, base + w);
 		int st, waited = 0;
 		while (waitpid(c, &st, WNOHANG) == 0) {
 			usleep(20000);
