@@ -9,6 +9,7 @@
 #include <aegis/ktest.h>
 #include <aegis/mm.h>
 #include <aegis/panic.h>
+#include <aegis/pci.h>
 #include <aegis/printk.h>
 #include <aegis/proc.h>
 #include <aegis/sched.h>
@@ -27,6 +28,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 
 	mm_init();
 	arch_init();
+	pci_init();		/* after ACPI (MCFG) and ioremap */
 	vdso_init();		/* after the clocks (arch_init), before any exec */
 	fpu_init();
 	sched_init();

@@ -45,5 +45,9 @@ static inline void list_del(struct list_head *n)
 #define list_for_each(pos, h) for (pos = (h)->next; pos != (h); pos = pos->next)
 #define list_for_each_safe(pos, tmp, h) \
 	for (pos = (h)->next, tmp = pos->next; pos != (h); pos = tmp, tmp = pos->next)
+/* for each entry: `type *var` is declared by the loop (not safe against removal) */
+#define list_for_each_entry(var, h, type, member)                          \
+	for (type *var = list_entry((h)->next, type, member); &var->member != (h); \
+	     var = list_entry(var->member.next, type, member))
 
 #endif

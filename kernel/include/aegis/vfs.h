@@ -125,4 +125,12 @@ void vfs_sock_unlink(const char *path);
 /* Boot: mount the root tmpfs, unpack the initramfs into it, mount devfs etc. */
 void vfs_init(void);
 
+/* Building /sys (fs/sysfs.c), for drivers: a directory, a file holding a
+ * snapshot of len bytes, a symlink, under dir (NULL dir: nothing, NULL). */
+struct dentry;
+struct dentry *sysfs_add_dir(struct dentry *dir, const char *name);
+struct dentry *sysfs_add_file(struct dentry *dir, const char *name, unsigned mode,
+			      const void *data, size_t len);
+struct dentry *sysfs_add_link(struct dentry *dir, const char *name, const char *target);
+
 #endif
