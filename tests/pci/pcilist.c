@@ -22,24 +22,6 @@ static int cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static void attr(const char *dir, const char *name)
-{
-	char path[1024], buf[256];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	f = fopen(path, "r");
-	if (!f) {
-		printf("  %s: missing\n", name);
-		return;
-	}
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = 0;
-	fclose(f);
-	buf[strcspn(buf, "\n")] = 0;
-	printf("  %s: %s\n", name, buf);
-}
-
 /* every line of a text attribute, or only the first n */
 static void lines(const char *dir, const char *name, int n)
 {
@@ -57,6 +39,11 @@ static void lines(const char *dir, const char *name, int n)
 		printf("  %s: %s\n", name, buf);
 	}
 	fclose(f);
+}
+
+static void attr(const char *dir, const char *name)
+{
+	lines(dir, name, 1);
 }
 
 static void config(const char *dir)
