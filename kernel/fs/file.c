@@ -81,6 +81,7 @@ void *file_private(struct file *f) { return f->private; }
 void file_set_private(struct file *f, void *p) { f->private = p; }
 unsigned file_flags(struct file *f) { return f->flags; }
 unsigned file_minor(struct file *f) { return f->inode ? MINOR(f->inode->rdev) : 0; }
+void file_set_fops(struct file *f, const struct file_operations *fops) { f->fop = fops; }
 
 ssize_t vfs_read(struct file *f, struct io_buf *b, uint64_t *pos)
 {

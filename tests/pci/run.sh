@@ -4,19 +4,25 @@
 # QEMU machine, and the two outputs must be identical.  Three machines:
 #   pci_diff_ecam     the q35 default (VGA, e1000e, LPC, AHCI, SMBus), config through ECAM
 #   pci_diff_ports    the same through the legacy ports (pci=nommconf on both kernels)
-#   pci_diff_bridges  plus a PCIe root port and a PCI-PCI bridge with virtio devices
+#   pci_diff_bridges  plus a PCIe root port and a PCI-PCI bridge with virtio-serial devices
 #                     behind them (a 64-bit BAR, a multi-function slot, nested paths)
+# Then the first PCI device driver, virtio-rng as /dev/hwrng (hwrng.c checks it
+# from user space): transitional on the root bus, modern-only behind a root port,
+# and a legacy-only device, which the driver must decline (no /dev/hwrng).
 # The in-kernel side (scan, driver binding) is in ktest (pci_*); the scanner's
-# handling of bad config space is in tests/unit/test_pci.c.
+# handling of bad config space is in tests/unit/test_pci.c, the virtqueue's
+# handling of a misbehaving device in tests/unit/test_virtqueue.c.
 source "$(dirname "$0")/../lib.sh"
 out=$BUILD/pci
 rm -rf "$out"
 mkdir -p "$out/root/b"
-if ! musl-gcc -static -O2 -Wall -o "$out/root/b/pcilist" "$top/tests/pci/pcilist.c" 2>"$out/build.log"; then
-	sed 's/^/  /' "$out/build.log"
-	fail "pci_build pcilist does not compile"
-	exit 0
-fi
+for p in pcilist hwrng; do
+	if ! musl-gcc -static -O2 -Wall -o "$out/root/b/$p" "$top/tests/pci/$p.c" 2>"$out/build.log"; then
+		sed 's/^/  /' "$out/build.log"
+		fail "pci_build $p does not compile"
+		exit 0
+	fi
+done
 linux=$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1)
 
 # diff NAME AEGIS-RUN-ARGS...
@@ -47,10 +53,11 @@ diff_case() {
 
 diff_case pci_diff_ecam
 diff_case pci_diff_ports --append pci=nommconf
+# (virtio-serial devices: neither kernel has a driver bound to them here)
 diff_case pci_diff_bridges --device pcie-root-port,id=rp1,chassis=1,slot=1 \
-	--device virtio-rng-pci,bus=rp1 --device pci-bridge,id=br1,chassis_nr=2 \
-	--device virtio-rng-pci,bus=br1,addr=3.0,multifunction=on \
-	--device virtio-rng-pci,bus=br1,addr=3.1,disable-modern=on
+	--device virtio-serial-pci,bus=rp1 --device pci-bridge,id=br1,chassis_nr=2 \
+	--device virtio-serial-pci,bus=br1,addr=3.0,multifunction=on \
+	--device virtio-serial-pci,bus=br1,addr=3.1,disable-modern=on
 
 # the self-tests again with config space through the ports (ktest runs them
 # through ECAM): QEMU's isa-debug-exit gives 33 when every test passed
@@ -64,3 +71,22 @@ else
 	tr -d '\r' <"$log" | grep -a "FAIL\|PANIC\|pci:" | sed 's/^/  /' | head -n 20
 	fail "pci_ktest_ports QEMU exit status $rc (33 expected), or not through the ports"
 fi
+
+# rng NAME EXPECT(ok|absent) QEMU-DEVICE...
+rng_case() {
+	local name=$1 expect=$2 args=() d
+	shift 2
+	for d in "$@"; do args+=(--device "$d"); done
+	"$top/tools/aegis-run" "${args[@]}" --extra "$out/root" -- /b/hwrng \
+		$([ "$expect" = absent ] && echo expect-absent) >"$out/$name.out" 2>&1
+	local rc=$?
+	if [ $rc = 0 ]; then
+		pass "$name ($(grep -c '^ok' "$out/$name.out") checks)"
+	else
+		sed 's/^/  /' "$out/$name.out" | tail -n 12
+		fail "$name hwrng exit status $rc"
+	fi
+}
+rng_case pci_virtio_rng ok virtio-rng-pci
+rng_case pci_virtio_rng_modern ok pcie-root-port,id=rp1,chassis=1 virtio-rng-pci,bus=rp1
+rng_case pci_virtio_rng_legacy_declined absent virtio-rng-pci,disable-modern=on

@@ -164,7 +164,8 @@ const char *pci_access_method(void);	/* "ECAM", "ports" or "none" */
 struct pci_dev *pci_get_slot(uint16_t seg, uint8_t bus, uint8_t dev, uint8_t fn);
 const struct pci_device_id *pci_match(const struct pci_driver *drv, const struct pci_dev *dev);
 /* Binds drv to every unbound device it matches (probe in list order); 0, or
- * -EINVAL for a driver without name, table or probe, -EBUSY if registered twice. */
+ * -EINVAL for a driver without name, table or probe, -EBUSY if registered twice.
+ * Takes a mutex and probes may sleep: only once the scheduler runs. */
 int pci_register_driver(struct pci_driver *drv);
 void pci_unregister_driver(struct pci_driver *drv);
 extern struct list_head pci_drivers;

@@ -91,6 +91,8 @@ struct file_operations {
 void *file_private(struct file *f);		/* driver's per-open pointer */
 void file_set_private(struct file *f, void *p);
 unsigned file_flags(struct file *f);		/* O_* flags (O_NONBLOCK etc.) */
+/* an open() that hands the file to another driver's operations (misc, chrdev) */
+void file_set_fops(struct file *f, const struct file_operations *fops);
 unsigned file_minor(struct file *f);		/* device minor of a char device */
 
 /* Character devices: major/minor -> operations; devfs shows them in /dev. */
