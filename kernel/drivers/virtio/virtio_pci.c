@@ -145,7 +145,7 @@ void virtio_driver_ok(struct virtio_dev *vd)
 	w8(vd->common, C_STATUS, r8(vd->common, C_STATUS) | VIRTIO_STATUS_DRIVER_OK);
 }
 
-int virtio_queue_setup(struct virtio_dev *vd, uint16_t index, struct virtq *q)
+int virtio_queue_setup(struct virtio_dev *vd, uint16_t index, struct virtq *q, uint16_t msix_entry)
 {
 	uint16_t size, noff;
 	uint8_t *mem;
@@ -176,7 +176,10 @@ int virtio_queue_setup(struct virtio_dev *vd, uint16_t index, struct virtq *q)
 	}
 	q->notify = (volatile uint16_t *)(vd->notify_base + (size_t)noff * vd->notify_mult);
 	w16(vd->common, C_Q_SIZE, size);
-	w16(vd->common, C_Q_MSIX, 0xffff);		/* no MSI-X vector: polled */
+	/* the MSI-X entry to signal completions (0xffff: none, polled); a
+	 * device out of vectors answers 0xffff */
+	w16(vd->common, C_Q_MSIX, msix_entry);
+	q->msix = msix_entry != 0xffff && r16(vd->common, C_Q_MSIX) == msix_entry;
 	w64(vd->common, C_Q_DESC, q->phys);
 	w64(vd->common, C_Q_AVAIL, q->phys + virtq_avail_offset(size));
 	w64(vd->common, C_Q_USED, q->phys + virtq_used_offset(size));

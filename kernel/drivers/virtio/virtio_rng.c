@@ -2,10 +2,11 @@
  * virtio_rng.c - the virtio entropy device (virtio spec 5.4) as /dev/hwrng.
  *
  * One queue; the driver offers a buffer, the device fills it with random bytes.
- * A read hands the device one page-sized (at most) bounce buffer and waits for
- * it to come back, polling the used ring (no interrupts yet: the queue has no
- * MSI-X vector), sleeping between looks, and gives up after two seconds.
- * The first device found serves /dev/hwrng; reads are serialised by a mutex.
+ * A read hands the device one page-sized (at most) bounce buffer and sleeps
+ * until it comes back: woken by the queue's MSI-X interrupt, or, for a device
+ * without MSI-X, looking at the used ring every 20 us.  After two seconds
+ * without an answer the device is given up on.  The first device found serves
+ * /dev/hwrng; reads are serialised by a mutex.
  */
 #include <aegis/errno.h>
 #include <aegis/misc.h>
@@ -23,9 +24,21 @@ static struct rng {
 	struct virtq q;
 	paddr_t page;			/* the bounce buffer */
 	struct mutex lock;		/* one request at a time */
+	struct wait_queue wq;		/* the reader, woken by the interrupt */
 	bool broken;			/* the device did not answer once: stop asking */
 } rng;
 static bool rng_bound;
+
+static bool has_used(void *q)
+{
+	return virtq_has_used(q);
+}
+
+static void rng_irq(struct trap_frame *f, void *ctx)
+{
+	(void)f, (void)ctx;
+	wq_wake_all(&rng.wq);
+}
 
 static ssize_t rng_read(struct file *f, struct io_buf *b, uint64_t *pos)
 {
@@ -49,13 +62,17 @@ static ssize_t rng_read(struct file *f, struct io_buf *b, uint64_t *pos)
 	virtq_kick(&rng.q);
 	deadline = time_ns() + RNG_TIMEOUT_NS;
 	while (!virtq_get_used(&rng.q, &id, &got)) {
-		if (time_ns() > deadline) {
+		/* with MSI-X, a completion without its interrupt is a failure
+		 * too: nothing falls back to polling and hides it */
+		bool late = rng.q.msix ? wq_wait(&rng.wq, has_used, &rng.q, false, deadline) ||
+					 time_ns() >= deadline
+				       : (sleep_ns(20000), time_ns() > deadline);
+		if (late) {
 			pr_err("virtio-rng: %s: no answer in 2 s; giving up on it\n", rng.vd.pci->name);
 			rng.broken = true;
 			ret = -EIO;
 			goto out;
 		}
-		sleep_ns(20000);
 	}
 	if (got > want)
 		got = (uint32_t)want;	/* never more than the buffer, whatever it says */
@@ -77,7 +94,10 @@ static int rng_probe(struct pci_dev *d, const struct pci_device_id *id)
 	err = virtio_pci_start(&rng.vd, d, 0);
 	if (err)
 		return err;
-	err = virtio_queue_setup(&rng.vd, 0, &rng.q);
+	wq_init(&rng.wq);
+	/* MSI-X entry 0 for the queue, if the device has MSI-X */
+	err = virtio_queue_setup(&rng.vd, 0, &rng.q,
+				 pci_msix_vector(d, 0, rng_irq, NULL) >= 0 ? 0 : VIRTIO_NO_VECTOR);
 	if (!err && !(rng.page = pmm_alloc_page()))
 		err = -ENOMEM;
 	if (err) {
@@ -95,7 +115,8 @@ static int rng_probe(struct pci_dev *d, const struct pci_device_id *id)
 		return err;
 	}
 	rng_bound = true;
-	pr_info("virtio-rng: %s: /dev/hwrng (queue of %u)\n", d->name, rng.q.size);
+	pr_info("virtio-rng: %s: /dev/hwrng (queue of %u, %s)\n", d->name, rng.q.size,
+		rng.q.msix ? "MSI-X" : "polled");
 	return 0;
 }
 

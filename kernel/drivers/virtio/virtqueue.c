@@ -70,6 +70,11 @@ void virtq_kick(struct virtq *q)
 	*q->notify = q->index;
 }
 
+bool virtq_has_used(const struct virtq *q)
+{
+	return __atomic_load_n((volatile uint16_t *)(q->used + 2), __ATOMIC_ACQUIRE) != q->last_used;
+}
+
 bool virtq_get_used(struct virtq *q, uint16_t *id, uint32_t *len)
 {
 	uint16_t idx = __atomic_load_n((volatile uint16_t *)(q->used + 2), __ATOMIC_ACQUIRE);

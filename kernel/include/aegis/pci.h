@@ -13,6 +13,7 @@
 
 #include <aegis/list.h>
 #include <aegis/types.h>
+#include <asm/trap.h>
 
 /* the standard configuration header */
 #define PCI_VENDOR_ID		0x00
@@ -37,6 +38,7 @@
 #define PCI_CAPABILITY_LIST	0x34
 #define PCI_INTERRUPT_LINE	0x3c
 #define PCI_INTERRUPT_PIN	0x3d
+#define PCI_CAP_ID_MSIX		0x11
 #define PCI_CAP_ID_SSVID	0x0d	/* a bridge's subsystem IDs */
 #define PCI_CAP_ID_EXP		0x10	/* PCI Express */
 
@@ -79,6 +81,8 @@ struct pci_dev {
 	struct pci_bar rom;
 	struct pci_driver *driver;	/* bound driver, or NULL */
 	void *driver_data;
+	volatile uint32_t *msix_table;	/* mapped once MSI-X is in use */
+	uint16_t msix_size;
 	char name[16];			/* "0000:00:1f.2" */
 };
 
@@ -155,6 +159,11 @@ unsigned pci_find_cap(const struct pci_cfg_ops *ops, void *ctx, const struct pci
 int pci_format_uevent(const struct pci_dev *d, char *buf, size_t len);
 int pci_format_modalias(const struct pci_dev *d, char *buf, size_t len);
 int pci_format_resource(const struct pci_dev *d, char *buf, size_t len);
+
+/* MSI-X (msix.c): table entry `entry` raises a new CPU vector that runs fn(ctx)
+ * (the first call turns MSI-X on and INTx off).  The vector, or -ENODEV (no
+ * MSI-X, or its table outside the BARs), -EINVAL (no such entry), -ENOSPC. */
+int pci_msix_vector(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *ctx);
 
 /* The devices found by pci_init(), and driver binding. */
 extern struct list_head pci_devices;

@@ -42,6 +42,7 @@ struct virtq {
 	uint16_t last_used;		/* the used index consumed so far */
 	uint8_t busy[32];		/* a bit per descriptor the device holds */
 	volatile uint16_t *notify;	/* where a write tells the device to look */
+	bool msix;			/* completions raise an interrupt */
 };
 
 struct virtio_dev {
@@ -60,7 +61,10 @@ struct virtio_dev {
  * BAR), -EIO (the device refused the features), -ENOMEM.
  */
 int virtio_pci_start(struct virtio_dev *vd, struct pci_dev *d, uint64_t want);
-int virtio_queue_setup(struct virtio_dev *vd, uint16_t index, struct virtq *q);
+/* msix_entry: the MSI-X table entry the device signals completions with
+ * (pci_msix_vector), or VIRTIO_NO_VECTOR to poll; q->msix says if it took. */
+#define VIRTIO_NO_VECTOR 0xffff
+int virtio_queue_setup(struct virtio_dev *vd, uint16_t index, struct virtq *q, uint16_t msix_entry);
 void virtio_driver_ok(struct virtio_dev *vd);
 void virtio_reset(struct virtio_dev *vd);	/* also frees nothing: see virtio_queue_free */
 void virtio_queue_free(struct virtq *q);
@@ -74,6 +78,7 @@ int virtq_add_buf(struct virtq *q, paddr_t addr, uint32_t len, bool device_write
 void virtq_kick(struct virtq *q);
 /* Next completed buffer: true with its id and the bytes the device wrote. */
 bool virtq_get_used(struct virtq *q, uint16_t *id, uint32_t *len);
+bool virtq_has_used(const struct virtq *q);	/* a completion is waiting */
 
 /* the pure ring layout (unit-tested): offsets of the avail and used rings in
  * the queue's memory, and the bytes it needs */
