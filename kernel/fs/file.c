@@ -82,6 +82,22 @@ void file_set_private(struct file *f, void *p) { f->private = p; }
 unsigned file_flags(struct file *f) { return f->flags; }
 unsigned file_minor(struct file *f) { return f->inode ? MINOR(f->inode->rdev) : 0; }
 void file_set_fops(struct file *f, const struct file_operations *fops) { f->fop = fops; }
+uint32_t file_rdev(struct file *f) { return f->inode ? f->inode->rdev : 0; }
+
+int64_t generic_llseek_size(struct file *f, int64_t off, unsigned whence, uint64_t size)
+{
+	int64_t base, r;
+
+	mutex_lock(&f->pos_lock);
+	base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? (int64_t)f->pos
+	     : whence == SEEK_END ? (int64_t)size : -1;
+	if (base < 0 || (off > 0 && base > INT64_MAX - off) || base + off < 0)
+		r = -EINVAL;
+	else
+		r = (int64_t)(f->pos = (uint64_t)(base + off));
+	mutex_unlock(&f->pos_lock);
+	return r;
+}
 
 ssize_t vfs_read(struct file *f, struct io_buf *b, uint64_t *pos)
 {

@@ -300,7 +300,7 @@ static const struct inode_operations tmpfs_iops = {
 	.setsize = tmpfs_setsize,
 };
 
-extern const struct file_operations chrdev_open_fops;
+extern const struct file_operations chrdev_open_fops, blkdev_open_fops;
 
 struct inode *tmpfs_new_inode(struct super_block *sb, unsigned mode, uint32_t rdev)
 {
@@ -325,6 +325,9 @@ struct inode *tmpfs_new_inode(struct super_block *sb, unsigned mode, uint32_t rd
 		break;
 	case S_IFCHR:
 		i->fop = &chrdev_open_fops;
+		break;
+	case S_IFBLK:
+		i->fop = &blkdev_open_fops;	/* drivers/block/blkdev.c */
 		break;
 	case S_IFIFO:
 		i->fop = &fifo_fops;

@@ -9,7 +9,9 @@
 # Then the first PCI device driver, virtio-rng as /dev/hwrng (hwrng.c checks it
 # from user space): transitional on the root bus, modern-only behind a root port,
 # a legacy-only device, which the driver must decline (no /dev/hwrng), and a
-# rate-limited device, whose answers come only by interrupt.
+# rate-limited device, whose answers come only by interrupt.  And virtio-blk:
+# two disks, /dev/vda read-write (its contents read back as the host wrote them;
+# blktest.c's writes found in the image file afterwards) and /dev/vdb read-only.
 # The in-kernel side (scan, driver binding) is in ktest (pci_*); the scanner's
 # handling of bad config space is in tests/unit/test_pci.c, the virtqueue's
 # handling of a misbehaving device in tests/unit/test_virtqueue.c.
@@ -17,7 +19,7 @@ source "$(dirname "$0")/../lib.sh"
 out=$BUILD/pci
 rm -rf "$out"
 mkdir -p "$out/root/b"
-for p in pcilist hwrng; do
+for p in pcilist hwrng blktest; do
 	if ! musl-gcc -static -O2 -Wall -o "$out/root/b/$p" "$top/tests/pci/$p.c" 2>"$out/build.log"; then
 		sed 's/^/  /' "$out/build.log"
 		fail "pci_build $p does not compile"
@@ -97,3 +99,39 @@ rng_case pci_virtio_rng_legacy_declined absent virtio-rng-pci,disable-modern=on
 # at most 64 bytes per 200 ms: reads must sleep until the device's MSI-X
 # interrupt (one that only finds its buffer at the 2 s timeout fails)
 rng_case pci_virtio_rng_throttled ok virtio-rng-pci,max-bytes=64,period=200
+
+# virtio-blk: vda (4 MiB of random bytes, read-write) and vdb (read-only)
+blk_case() {
+	local img=$out/vda.img ro=$out/vdb.img
+	head -c 4194304 /dev/urandom >"$img"
+	cp "$img" "$out/vda.orig"
+	head -c 1048576 /dev/urandom >"$ro"
+	local want
+	want=$(md5sum <"$img" | cut -d' ' -f1)
+	"$top/tools/aegis-run" --drive "file=$img,if=virtio,format=raw" \
+		--drive "file=$ro,if=virtio,format=raw,readonly=on" --extra "$out/root" -- sh -c \
+		"md5sum /dev/vda && /b/blktest /dev/vda 4194304 rw && /b/blktest /dev/vdb 1048576 ro &&
+		 dmesg | grep 'virtio-blk: .*MSI-X'" >"$out/blk.out" 2>&1
+	local rc=$?
+	if [ $rc != 0 ]; then
+		sed 's/^/  /' "$out/blk.out" | grep -v '^  ok' | tail -n 12
+		fail "pci_virtio_blk blktest exit status $rc"
+	elif ! grep -q "^$want  /dev/vda" "$out/blk.out"; then
+		fail "pci_virtio_blk /dev/vda does not read as the image ($want)"
+	elif ! python3 - "$out/vda.orig" "$img" <<'PY'
+import sys
+img = bytearray(open(sys.argv[1], 'rb').read())
+def pat(n, seed): return bytes(((i * 7 + seed) ^ (i >> 8)) & 0xff for i in range(n))
+img[1000:4000] = pat(3000, 1)
+o = (1 << 20) - 512
+img[o:o + 66048] = pat(66048, 2)
+img[-10:] = pat(3000, 1)[:10]
+sys.exit(open(sys.argv[2], 'rb').read() != bytes(img))
+PY
+	then
+		fail "pci_virtio_blk the image does not hold exactly what blktest wrote"
+	else
+		pass "pci_virtio_blk ($(grep -c '^ok' "$out/blk.out") checks, image verified)"
+	fi
+}
+blk_case

@@ -118,6 +118,25 @@ int main(void)
 		}
 		CHECK(virtq_add_buf(q, 0x1000, 8, true) == -ENOSPC);
 	}
+	/* chains, as virtio-blk builds them: header, data, status */
+	q = fresh(8);
+	for (int round = 0; round < 100; round++) {
+		struct virtq_seg seg[3] = { { 0x1000, 16, false }, { 0x2000, 4096, true }, { 0x3000, 1, true } };
+		int h1 = virtq_add_chain(q, seg, 3), h2 = virtq_add_chain(q, seg, 3);
+		CHECK(h1 >= 0 && h2 >= 0 && q->nfree == 2);
+		CHECK(virtq_add_chain(q, seg, 3) == -ENOSPC);		/* only 2 left */
+		CHECK(q->desc[h1].flags == VIRTQ_DESC_F_NEXT && q->desc[h1].len == 16);
+		uint16_t d1 = q->desc[h1].next, d2 = q->desc[d1].next;
+		CHECK(q->desc[d1].flags == (VIRTQ_DESC_F_NEXT | VIRTQ_DESC_F_WRITE));
+		CHECK(q->desc[d2].flags == VIRTQ_DESC_F_WRITE && q->desc[d2].addr == 0x3000);
+		device_complete_all(q, 4097);
+		CHECK(virtq_get_used(q, &id, &len) && id == h1 && len == 4097);
+		CHECK(virtq_get_used(q, &id, &len) && id == h2);
+		CHECK(q->nfree == 8);
+		if (failures)
+			break;
+	}
+	CHECK(virtq_add_chain(q, NULL, 0) == -ENOSPC);
 	printf("virtqueue: %s\n", failures ? "failures" : "all passed");
 	return failures != 0;
 }

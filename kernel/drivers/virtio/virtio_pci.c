@@ -93,7 +93,7 @@ int virtio_pci_start(struct virtio_dev *vd, struct pci_dev *d, uint64_t want)
 				break;
 			case CAP_DEVICE:
 				if (!vd->device_cfg)
-					vd->device_cfg = map_cap(d, pos, 1, NULL);
+					vd->device_cfg = map_cap(d, pos, 1, &vd->device_cfg_len);
 				break;
 			}
 		}
@@ -192,4 +192,10 @@ void virtio_queue_free(struct virtq *q)
 	if (q->phys)
 		pmm_free_pages(q->phys, 1);
 	q->phys = 0;
+}
+
+void virtio_init(void)
+{
+	virtio_rng_init();
+	virtio_blk_init();
 }

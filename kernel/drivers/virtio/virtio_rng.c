@@ -128,7 +128,7 @@ static const struct pci_device_id rng_ids[] = {
 
 static struct pci_driver rng_driver = { .name = "virtio-rng", .ids = rng_ids, .probe = rng_probe };
 
-void virtio_init(void)
+void virtio_rng_init(void)
 {
 	pci_register_driver(&rng_driver);
 }

@@ -43,25 +43,38 @@ void virtq_init(struct virtq *q, uint16_t index, uint16_t size, void *mem)
 	memset(q->busy, 0, sizeof(q->busy));
 }
 
+int virtq_add_chain(struct virtq *q, const struct virtq_seg *seg, unsigned n)
+{
+	uint16_t head, id, slot;
+
+	if (!n || n > q->nfree)
+		return -ENOSPC;
+	head = id = q->free_head;
+	for (unsigned i = 0; i < n; i++) {
+		uint16_t next = q->desc[id].next;
+		q->desc[id].addr = seg[i].addr;
+		q->desc[id].len = seg[i].len;
+		q->desc[id].flags = (uint16_t)((seg[i].device_writes ? VIRTQ_DESC_F_WRITE : 0) |
+					       (i + 1 < n ? VIRTQ_DESC_F_NEXT : 0));
+		if (i + 1 < n)
+			q->desc[id].next = next;	/* already the chain's next */
+		else
+			q->free_head = next;
+		id = next;
+	}
+	q->nfree = (uint16_t)(q->nfree - n);
+	q->busy[head / 8] |= (uint8_t)(1u << (head % 8));
+	slot = q->avail[1] & (q->size - 1);
+	q->avail[2 + slot] = head;
+	/* the descriptors and ring entry before the index that publishes them */
+	__atomic_store_n(&q->avail[1], (uint16_t)(q->avail[1] + 1), __ATOMIC_RELEASE);
+	return head;
+}
+
 int virtq_add_buf(struct virtq *q, paddr_t addr, uint32_t len, bool device_writes)
 {
-	uint16_t id, slot;
-
-	if (!q->nfree)
-		return -ENOSPC;
-	id = q->free_head;
-	q->free_head = q->desc[id].next;
-	q->nfree--;
-	q->desc[id].addr = addr;
-	q->desc[id].len = len;
-	q->desc[id].flags = device_writes ? VIRTQ_DESC_F_WRITE : 0;
-	q->desc[id].next = 0;
-	q->busy[id / 8] |= (uint8_t)(1u << (id % 8));
-	slot = q->avail[1] & (q->size - 1);
-	q->avail[2 + slot] = id;
-	/* the descriptor and ring entry before the index that publishes them */
-	__atomic_store_n(&q->avail[1], (uint16_t)(q->avail[1] + 1), __ATOMIC_RELEASE);
-	return id;
+	struct virtq_seg seg = { addr, len, device_writes };
+	return virtq_add_chain(q, &seg, 1);
 }
 
 void virtq_kick(struct virtq *q)
@@ -91,8 +104,16 @@ bool virtq_get_used(struct virtq *q, uint16_t *id, uint32_t *len)
 	q->busy[got / 8] &= (uint8_t)~(1u << (got % 8));
 	*id = (uint16_t)got;
 	*len = e[1];
-	q->desc[got].next = q->free_head;
-	q->free_head = (uint16_t)got;
-	q->nfree++;
+	/* the chain back on the free list; its links are ours, not the device's */
+	{
+		uint16_t last = (uint16_t)got, n = 1;
+		while ((q->desc[last].flags & VIRTQ_DESC_F_NEXT) && n < q->size) {
+			last = q->desc[last].next;
+			n++;
+		}
+		q->desc[last].next = q->free_head;
+		q->free_head = (uint16_t)got;
+		q->nfree = (uint16_t)(q->nfree + n);
+	}
 	return true;
 }

@@ -93,6 +93,9 @@ void file_set_private(struct file *f, void *p);
 unsigned file_flags(struct file *f);		/* O_* flags (O_NONBLOCK etc.) */
 /* an open() that hands the file to another driver's operations (misc, chrdev) */
 void file_set_fops(struct file *f, const struct file_operations *fops);
+uint32_t file_rdev(struct file *f);		/* device number of a device node */
+/* lseek for a file of `size` bytes (SEEK_SET/CUR/END), for drivers' llseek */
+int64_t generic_llseek_size(struct file *f, int64_t off, unsigned whence, uint64_t size);
 unsigned file_minor(struct file *f);		/* device minor of a char device */
 
 /* Character devices: major/minor -> operations; devfs shows them in /dev. */

@@ -49,6 +49,7 @@ struct virtio_dev {
 	struct pci_dev *pci;
 	volatile uint8_t *common;	/* struct virtio_pci_common_cfg */
 	volatile uint8_t *device_cfg;	/* device-specific configuration, or NULL */
+	uint32_t device_cfg_len;
 	volatile uint8_t *notify_base;
 	uint32_t notify_len, notify_mult;
 	uint64_t features;		/* negotiated */
@@ -72,6 +73,14 @@ void virtio_queue_free(struct virtq *q);
 /* Lay out a queue of `size` (a power of 2, at most 256) in zeroed memory of
  * virtq_bytes(size) (pure: the unit tests drive it without a device). */
 void virtq_init(struct virtq *q, uint16_t index, uint16_t size, void *mem);
+/* A chain of n buffers (device-readable ones first, as the spec wants);
+ * returns the id of its head, or -ENOSPC. */
+struct virtq_seg {
+	paddr_t addr;
+	uint32_t len;
+	bool device_writes;
+};
+int virtq_add_chain(struct virtq *q, const struct virtq_seg *seg, unsigned n);
 /* One buffer of len bytes at physical addr (written by the device if
  * `device_writes`); returns its descriptor id, or -ENOSPC. */
 int virtq_add_buf(struct virtq *q, paddr_t addr, uint32_t len, bool device_writes);
@@ -86,6 +95,9 @@ size_t virtq_avail_offset(uint16_t size);
 size_t virtq_used_offset(uint16_t size);
 size_t virtq_bytes(uint16_t size);
 
-void virtio_init(void);		/* registers the virtio drivers (after pci_init) */
+/* registers the virtio drivers: after pci_init, once the scheduler runs */
+void virtio_init(void);
+void virtio_rng_init(void);
+void virtio_blk_init(void);
 
 #endif
