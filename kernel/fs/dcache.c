@@ -88,6 +88,8 @@ void iput(struct inode *i)
 {
 	if (!i || __atomic_sub_fetch(&i->refcount, 1, __ATOMIC_ACQ_REL))
 		return;
+	if (i->sb && i->sb->type && i->sb->type->evict)
+		i->sb->type->evict(i);
 	tmpfs_evict(i);
 	if (i->pipe)
 		pipe_free(i->pipe);

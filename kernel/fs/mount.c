@@ -16,6 +16,8 @@
 #include <aegis/string.h>
 
 #include "internal.h"
+
+void ext2_init(void);	/* ext2/ext2.c */
 #include "sys.h"
 
 struct dentry *vfs_root;
@@ -50,12 +52,12 @@ int do_mount(const char *source, const char *target, const char *type,
 		return (flags & MS_BIND) ? -EINVAL : 0;
 	}
 	const struct fs_type *t = type ? fs_type_find(type) : NULL;
-	if (!t || !t->mount)
+	if (!t || (!t->mount && !t->mount_flags))
 		return -ENODEV;
 	mutex_lock(&vfs_ns_lock);
 	if ((err = path_walk(NULL, target, LOOKUP_FOLLOW, &nd)))
 		goto out;
-	struct super_block *sb = t->mount(source, data);
+	struct super_block *sb = t->mount_flags ? t->mount_flags(source, data, flags) : t->mount(source, data);
 	if (IS_ERR(sb) || !sb) {
 		err = sb ? PTR_ERR(sb) : -ENOMEM;
 	} else {
@@ -196,6 +198,7 @@ void vfs_init(void)
 	register_filesystem(&devfs_type);
 	register_filesystem(&procfs_type);
 	register_filesystem(&sysfs_type);
+	ext2_init();
 	struct super_block *sb = tmpfs_fill(&tmpfs_type, TMPFS_MAGIC, 0755);
 	if (!sb) {
 		pr_err("vfs: no memory for the root file system\n");
