@@ -36,6 +36,7 @@ for i in $(seq 600); do echo "$i" >"$t/dir/file-number-$i"; done
 echo deep >"$t/dir/sub/deep"
 ln "$t/hello.txt" "$t/dir/hard-link"
 mkfifo "$t/fifo"
+mknod "$t/null" c 1 3 2>/dev/null || true	# as root: a device node, read back as one
 echo x >"$t/modes/setuid" && chmod 4755 "$t/modes/setuid"
 echo x >"$t/modes/private" && chmod 0600 "$t/modes/private"
 chmod 0751 "$t/dir/sub"
@@ -134,4 +135,23 @@ if [ $rc = 0 ] && [ "$(grep -c '^vd' "$out/corrupt.out")" = 6 ]; then
 else
 	sed 's/^/  /' "$out/corrupt.out" | tail -n 8
 	fail "ext2_corrupt_images status $rc"
+fi
+
+# a device node and a FIFO on the disk work as such
+img=$out/ext2-4096.img
+if [ -c "$t/null" ]; then
+	"$top/tools/aegis-run" --drive "file=$img,if=virtio,format=raw,readonly=on" --extra "$out/root" -- sh -c '
+		mkdir /m && mount -t ext2 -o ro /dev/vda /m || exit 1
+		echo gone >/m/null || exit 2
+		[ "$(head -c 5 /m/null | wc -c)" = 0 ] || exit 3
+		(sleep 1; echo through >/m/fifo) & cat /m/fifo' >"$out/nodes.out" 2>&1
+	rc=$?
+	if [ $rc = 0 ] && [ "$(cat "$out/nodes.out")" = through ]; then
+		pass "ext2_device_nodes (a char device and a FIFO on the disk)"
+	else
+		sed 's/^/  /' "$out/nodes.out" | tail -n 5
+		fail "ext2_device_nodes status $rc"
+	fi
+else
+	skip "ext2_device_nodes mknod needs root on the host"
 fi

@@ -32,6 +32,7 @@ struct ext2_mount {
 };
 
 static const struct fs_type ext2_type;
+extern const struct file_operations chrdev_open_fops, blkdev_open_fops;
 static const struct inode_operations ext2_dir_iops, ext2_file_iops;
 static const struct file_operations ext2_file_fops;
 
@@ -125,8 +126,18 @@ static struct inode *ext2_iget(struct super_block *sb, uint32_t ino)
 		break;
 	}
 	default:
-		/* device nodes, FIFOs, sockets: what tmpfs gives the same kinds */
+		/* device nodes, FIFOs, sockets: the operations tmpfs gives the same
+		 * kinds; a device number is in i_block[0] (old 8:8 encoding) or,
+		 * if that is 0, in i_block[1] (12-bit major, 20-bit minor) */
 		i->iop = &ext2_file_iops;
+		if (S_ISCHR(e->mode) || S_ISBLK(e->mode)) {
+			uint32_t o = e->block[0], n = e->block[1];
+			i->rdev = o ? MKDEV((o >> 8) & 0xff, o & 0xff)
+				    : MKDEV((n >> 8) & 0xfff, (n & 0xff) | ((n >> 12) & 0xfff00));
+			i->fop = S_ISCHR(e->mode) ? &chrdev_open_fops : &blkdev_open_fops;
+		} else if (S_ISFIFO(e->mode)) {
+			i->fop = &fifo_fops;
+		}
 		break;
 	}
 	return i;
