@@ -45,11 +45,6 @@ struct vblk {
 
 static unsigned ndisks;
 
-static bool has_used(void *q)
-{
-	return virtq_has_used(q);
-}
-
 static void vblk_irq(struct trap_frame *f, void *ctx)
 {
 	(void)f;
@@ -65,7 +60,6 @@ static int request(struct vblk *v, uint32_t type, uint64_t sector, uint32_t coun
 		{ v->bounce, count * SECTOR_SIZE, type == VIRTIO_BLK_T_IN },
 		{ v->hdr + 64, 1, true },
 	};
-	uint64_t deadline = time_ns() + REQ_TIMEOUT_NS;
 	uint16_t id;
 	uint32_t len;
 
@@ -76,16 +70,10 @@ static int request(struct vblk *v, uint32_t type, uint64_t sector, uint32_t coun
 	if (virtq_add_chain(&v->q, seg, 3) < 0)
 		return -EIO;
 	virtq_kick(&v->q);
-	while (!virtq_get_used(&v->q, &id, &len)) {
-		bool late = v->q.msix ? wq_wait(&v->wq, has_used, &v->q, false, deadline) ||
-					time_ns() >= deadline
-				      : (sleep_ns(20000), time_ns() > deadline);
-		if (late) {
-			pr_err("virtio-blk: %s: request not answered in 10 s; giving up on the disk\n",
-			       v->bd.name);
-			v->broken = true;
-			return -EIO;
-		}
+	if (virtq_wait_used(&v->q, &v->wq, REQ_TIMEOUT_NS, &id, &len)) {
+		pr_err("virtio-blk: %s: request not answered in 10 s; giving up on the disk\n", v->bd.name);
+		v->broken = true;
+		return -EIO;
 	}
 	switch (h[64]) {
 	case VIRTIO_BLK_S_OK: return 0;

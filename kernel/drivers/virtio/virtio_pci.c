@@ -12,7 +12,9 @@
 #include <aegis/mm.h>
 #include <aegis/pci.h>
 #include <aegis/printk.h>
+#include <aegis/sched.h>
 #include <aegis/string.h>
+#include <aegis/time.h>
 #include <aegis/virtio.h>
 
 #define PCI_CAP_ID_VNDR		0x09
@@ -192,6 +194,27 @@ void virtio_queue_free(struct virtq *q)
 	if (q->phys)
 		pmm_free_pages(q->phys, 1);
 	q->phys = 0;
+}
+
+static bool has_used(void *q)
+{
+	return virtq_has_used(q);
+}
+
+int virtq_wait_used(struct virtq *q, struct wait_queue *wq, uint64_t timeout_ns, uint16_t *id,
+		    uint32_t *len)
+{
+	uint64_t deadline = time_ns() + timeout_ns;
+
+	while (!virtq_get_used(q, id, len)) {
+		/* with MSI-X, a completion without its interrupt is a failure
+		 * too: nothing falls back to polling and hides it */
+		bool late = q->msix ? wq_wait(wq, has_used, q, false, deadline) || time_ns() >= deadline
+				    : (sleep_ns(20000), time_ns() > deadline);
+		if (late)
+			return -ETIMEDOUT;
+	}
+	return 0;
 }
 
 void virtio_init(void)

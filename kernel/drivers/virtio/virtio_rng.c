@@ -29,11 +29,6 @@ static struct rng {
 } rng;
 static bool rng_bound;
 
-static bool has_used(void *q)
-{
-	return virtq_has_used(q);
-}
-
 static void rng_irq(struct trap_frame *f, void *ctx)
 {
 	(void)f, (void)ctx;
@@ -43,7 +38,6 @@ static void rng_irq(struct trap_frame *f, void *ctx)
 static ssize_t rng_read(struct file *f, struct io_buf *b, uint64_t *pos)
 {
 	size_t want = b->len < PAGE_SIZE ? b->len : PAGE_SIZE;
-	uint64_t deadline;
 	uint16_t id;
 	uint32_t got = 0;
 	ssize_t ret;
@@ -60,19 +54,11 @@ static ssize_t rng_read(struct file *f, struct io_buf *b, uint64_t *pos)
 	if (ret < 0)
 		goto out;
 	virtq_kick(&rng.q);
-	deadline = time_ns() + RNG_TIMEOUT_NS;
-	while (!virtq_get_used(&rng.q, &id, &got)) {
-		/* with MSI-X, a completion without its interrupt is a failure
-		 * too: nothing falls back to polling and hides it */
-		bool late = rng.q.msix ? wq_wait(&rng.wq, has_used, &rng.q, false, deadline) ||
-					 time_ns() >= deadline
-				       : (sleep_ns(20000), time_ns() > deadline);
-		if (late) {
-			pr_err("virtio-rng: %s: no answer in 2 s; giving up on it\n", rng.vd.pci->name);
-			rng.broken = true;
-			ret = -EIO;
-			goto out;
-		}
+	if (virtq_wait_used(&rng.q, &rng.wq, RNG_TIMEOUT_NS, &id, &got)) {
+		pr_err("virtio-rng: %s: no answer in 2 s; giving up on it\n", rng.vd.pci->name);
+		rng.broken = true;
+		ret = -EIO;
+		goto out;
 	}
 	if (got > want)
 		got = (uint32_t)want;	/* never more than the buffer, whatever it says */

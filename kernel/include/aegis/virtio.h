@@ -88,6 +88,13 @@ void virtq_kick(struct virtq *q);
 /* Next completed buffer: true with its id and the bytes the device wrote. */
 bool virtq_get_used(struct virtq *q, uint16_t *id, uint32_t *len);
 bool virtq_has_used(const struct virtq *q);	/* a completion is waiting */
+/* Sleep until the next completion: woken by wq (which the queue's MSI-X
+ * handler wakes) or, without MSI-X, looking every 20 us.  0, or -ETIMEDOUT
+ * after timeout_ns (with MSI-X: also when the completion came without its
+ * interrupt, so a lost interrupt cannot hide behind the timeout). */
+struct wait_queue;
+int virtq_wait_used(struct virtq *q, struct wait_queue *wq, uint64_t timeout_ns, uint16_t *id,
+		    uint32_t *len);
 
 /* the pure ring layout (unit-tested): offsets of the avail and used rings in
  * the queue's memory, and the bytes it needs */
