@@ -10,7 +10,6 @@
 #include <aegis/mm.h>
 #include <aegis/panic.h>
 #include <aegis/pci.h>
-#include <aegis/virtio.h>
 #include <aegis/printk.h>
 #include <aegis/proc.h>
 #include <aegis/sched.h>
@@ -20,6 +19,7 @@
 #include <aegis/vfs.h>
 
 void crashtest_maybe(void);
+void drivers_init(void);	/* drivers/init.c */
 void fpu_init(void);
 void syscall_init(void);
 
@@ -36,7 +36,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 	sched_start();
 	syscall_init();
 	vfs_init();
-	virtio_init();		/* drivers bind (probes may sleep): after the scheduler */
+	drivers_init();		/* PCI drivers bind (probes may sleep): after the scheduler */
 	tty_init();		/* after devfs exists */
 	(void)entry_tsc;
 	pr_info("Aegis ready (%llu us since kernel entry)\n",

@@ -9,9 +9,10 @@
 # Then the first PCI device driver, virtio-rng as /dev/hwrng (hwrng.c checks it
 # from user space): transitional on the root bus, modern-only behind a root port,
 # a legacy-only device, which the driver must decline (no /dev/hwrng), and a
-# rate-limited device, whose answers come only by interrupt.  And virtio-blk:
-# two disks, /dev/vda read-write (its contents read back as the host wrote them;
-# blktest.c's writes found in the image file afterwards) and /dev/vdb read-only.
+# rate-limited device, whose answers come only by interrupt.  And the block
+# drivers, virtio-blk (/dev/vda read-write, /dev/vdb read-only) and NVMe
+# (/dev/nvme0n1): each disk reads back as the host wrote it, and blktest.c's
+# writes are found in the image file afterwards, nothing else.
 # The in-kernel side (scan, driver binding) is in ktest (pci_*); the scanner's
 # handling of bad config space is in tests/unit/test_pci.c, the virtqueue's
 # handling of a misbehaving device in tests/unit/test_virtqueue.c.
@@ -100,25 +101,28 @@ rng_case pci_virtio_rng_legacy_declined absent virtio-rng-pci,disable-modern=on
 # interrupt (one that only finds its buffer at the 2 s timeout fails)
 rng_case pci_virtio_rng_throttled ok virtio-rng-pci,max-bytes=64,period=200
 
-# virtio-blk: vda (4 MiB of random bytes, read-write) and vdb (read-only)
+# Block drivers: DEV is the disk blktest writes to (an image of 4 MiB of random
+# bytes), checked afterwards in the image file; RO (optional) a read-only disk.
+# blk_case NAME DEV RO-DEV-OR-- AEGIS-RUN-ARGS... (the image is $out/disk.img)
 blk_case() {
-	local img=$out/vda.img ro=$out/vdb.img
+	local name=$1 dev=$2 rodev=$3 img=$out/disk.img
+	shift 3
 	head -c 4194304 /dev/urandom >"$img"
-	cp "$img" "$out/vda.orig"
-	head -c 1048576 /dev/urandom >"$ro"
+	cp "$img" "$out/disk.orig"
+	head -c 1048576 /dev/urandom >"$out/ro.img"
 	local want
 	want=$(md5sum <"$img" | cut -d' ' -f1)
-	"$top/tools/aegis-run" --drive "file=$img,if=virtio,format=raw" \
-		--drive "file=$ro,if=virtio,format=raw,readonly=on" --extra "$out/root" -- sh -c \
-		"md5sum /dev/vda && /b/blktest /dev/vda 4194304 rw && /b/blktest /dev/vdb 1048576 ro &&
-		 dmesg | grep 'virtio-blk: .*MSI-X'" >"$out/blk.out" 2>&1
+	"$top/tools/aegis-run" "$@" --extra "$out/root" -- sh -c \
+		"md5sum $dev && /b/blktest $dev 4194304 rw &&
+		 { [ $rodev = - ] || /b/blktest $rodev 1048576 ro; } &&
+		 dmesg | grep -E '(virtio-blk|nvme): .*MSI-X'" >"$out/$name.out" 2>&1
 	local rc=$?
 	if [ $rc != 0 ]; then
-		sed 's/^/  /' "$out/blk.out" | grep -v '^  ok' | tail -n 12
-		fail "pci_virtio_blk blktest exit status $rc"
-	elif ! grep -q "^$want  /dev/vda" "$out/blk.out"; then
-		fail "pci_virtio_blk /dev/vda does not read as the image ($want)"
-	elif ! python3 - "$out/vda.orig" "$img" <<'PY'
+		sed 's/^/  /' "$out/$name.out" | grep -v '^  ok' | tail -n 12
+		fail "$name blktest exit status $rc"
+	elif ! grep -q "^$want  $dev" "$out/$name.out"; then
+		fail "$name $dev does not read as the image ($want)"
+	elif ! python3 - "$out/disk.orig" "$img" <<'PY'
 import sys
 img = bytearray(open(sys.argv[1], 'rb').read())
 def pat(n, seed): return bytes(((i * 7 + seed) ^ (i >> 8)) & 0xff for i in range(n))
@@ -129,9 +133,14 @@ img[-10:] = pat(3000, 1)[:10]
 sys.exit(open(sys.argv[2], 'rb').read() != bytes(img))
 PY
 	then
-		fail "pci_virtio_blk the image does not hold exactly what blktest wrote"
+		fail "$name the image does not hold exactly what blktest wrote"
 	else
-		pass "pci_virtio_blk ($(grep -c '^ok' "$out/blk.out") checks, image verified)"
+		pass "$name ($(grep -c '^ok' "$out/$name.out") checks, image verified)"
 	fi
 }
-blk_case
+# virtio-blk: /dev/vda read-write, /dev/vdb read-only
+blk_case pci_virtio_blk /dev/vda /dev/vdb --drive "file=$out/disk.img,if=virtio,format=raw" \
+	--drive "file=$out/ro.img,if=virtio,format=raw,readonly=on"
+# NVMe: namespace 1 of a controller
+blk_case pci_nvme /dev/nvme0n1 - --drive "file=$out/disk.img,if=none,id=nv,format=raw" \
+	--device nvme,serial=aegis0001,drive=nv
