@@ -9,4 +9,5 @@ void drivers_init(void)
 {
 	virtio_init();
 	nvme_init();
+	ahci_init();
 }

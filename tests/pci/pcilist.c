@@ -8,7 +8,9 @@
  * first 64 bytes (the standard header: IDs, command, BARs as the firmware
  * programmed them).  Bridges (class 0x0604) get their identity only: Linux
  * enables them (command register, I/O window, interrupt routing) and binds its
- * pcieport driver, which Aegis does not do yet.
+ * pcieport driver, which Aegis does not do yet.  So does an AHCI controller
+ * (0x0106): Aegis binds its driver (MSI on, INTx off), while Linux's ahci is a
+ * module that this initramfs does not load.
  * usage: pcilist [SYSFS_ROOT]
  */
 #include <dirent.h>
@@ -69,6 +71,7 @@ static void config(const char *dir)
 		printf("%s%02x%s", i % 16 ? "" : "  config:", b[i], i % 16 == 15 || i + 1 == n ? "\n" : " ");
 }
 
+/* devices one of the two kernels drives and the other does not */
 static int is_bridge(const char *dir)
 {
 	char path[1024], buf[32] = "";
@@ -81,7 +84,7 @@ static int is_bridge(const char *dir)
 			buf[0] = 0;
 		fclose(f);
 	}
-	return !strncmp(buf, "0x0604", 6);
+	return !strncmp(buf, "0x0604", 6) || !strncmp(buf, "0x0106", 6);
 }
 
 int main(int argc, char **argv)

@@ -10,9 +10,10 @@
 # from user space): transitional on the root bus, modern-only behind a root port,
 # a legacy-only device, which the driver must decline (no /dev/hwrng), and a
 # rate-limited device, whose answers come only by interrupt.  And the block
-# drivers, virtio-blk (/dev/vda read-write, /dev/vdb read-only) and NVMe
-# (/dev/nvme0n1): each disk reads back as the host wrote it, and blktest.c's
-# writes are found in the image file afterwards, nothing else.
+# drivers, virtio-blk (/dev/vda read-write, /dev/vdb read-only), AHCI (/dev/sda,
+# beside a CD-ROM it must leave alone) and NVMe (/dev/nvme0n1): each disk reads
+# back as the host wrote it, and blktest.c's writes are found in the image file
+# afterwards, nothing else.
 # The in-kernel side (scan, driver binding) is in ktest (pci_*); the scanner's
 # handling of bad config space is in tests/unit/test_pci.c, the virtqueue's
 # handling of a misbehaving device in tests/unit/test_virtqueue.c.
@@ -115,7 +116,7 @@ blk_case() {
 	"$top/tools/aegis-run" "$@" --extra "$out/root" -- sh -c \
 		"md5sum $dev && /b/blktest $dev 4194304 rw &&
 		 { [ $rodev = - ] || /b/blktest $rodev 1048576 ro; } &&
-		 dmesg | grep -E '(virtio-blk|nvme): .*MSI-X'" >"$out/$name.out" 2>&1
+		 dmesg | grep -E '(virtio-blk|nvme): .*MSI-X|ahci: .*/dev/sd.*MSI'" >"$out/$name.out" 2>&1
 	local rc=$?
 	if [ $rc != 0 ]; then
 		sed 's/^/  /' "$out/$name.out" | grep -v '^  ok' | tail -n 12
@@ -141,6 +142,11 @@ PY
 # virtio-blk: /dev/vda read-write, /dev/vdb read-only
 blk_case pci_virtio_blk /dev/vda /dev/vdb --drive "file=$out/disk.img,if=virtio,format=raw" \
 	--drive "file=$out/ro.img,if=virtio,format=raw,readonly=on"
+# AHCI: a SATA disk on port 0 of q35's ICH9 controller, a CD-ROM (ATAPI, left
+# alone) on port 1
+blk_case pci_ahci /dev/sda - --drive "file=$out/disk.img,if=none,id=s0,format=raw" \
+	--device ide-hd,drive=s0,bus=ide.0 --drive "file=$out/ro.img,if=none,id=cd,media=cdrom,format=raw" \
+	--device ide-cd,drive=cd,bus=ide.1
 # NVMe: namespace 1 of a controller
 blk_case pci_nvme /dev/nvme0n1 - --drive "file=$out/disk.img,if=none,id=nv,format=raw" \
 	--device nvme,serial=aegis0001,drive=nv

@@ -122,19 +122,20 @@ static int refuse_probe(struct pci_dev *d, const struct pci_device_id *id)
 
 KTEST(pci_driver_binding)
 {
-	static const struct pci_device_id ahci_class[] = {
-		{ PCI_ANY_ID, PCI_ANY_ID, 0x010601, 0xffffff }, { 0 } };
+	/* the SMBus controller: no driver of ours binds it */
+	static const struct pci_device_id smbus_class[] = {
+		{ PCI_ANY_ID, PCI_ANY_ID, 0x0c0500, 0xffffff }, { 0 } };
 	static const struct pci_device_id nothing[] = {
 		{ 0x1234, 0x5678, 0, 0 }, { 0 } };
-	struct pci_driver refuse = { .name = "ktest-refuse", .ids = ahci_class, .probe = refuse_probe };
-	struct pci_driver drv = { .name = "ktest-ahci", .ids = ahci_class, .probe = test_probe,
+	struct pci_driver refuse = { .name = "ktest-refuse", .ids = smbus_class, .probe = refuse_probe };
+	struct pci_driver drv = { .name = "ktest-smbus", .ids = smbus_class, .probe = test_probe,
 				  .remove = test_remove };
 	struct pci_driver none = { .name = "ktest-none", .ids = nothing, .probe = test_probe };
 	struct pci_driver bad = { .name = "ktest-bad", .ids = NULL, .probe = test_probe };
-	struct pci_dev *ahci = slot(0x1f, 2);
+	struct pci_dev *dev = slot(0x1f, 3);
 
-	if (!ahci || ahci->driver) {
-		KT_ASSERT(ahci && !ahci->driver);
+	if (!dev || dev->driver) {
+		KT_ASSERT(dev && !dev->driver);
 		return;
 	}
 	probes = removes = 0;
@@ -142,11 +143,11 @@ KTEST(pci_driver_binding)
 	/* a probe that declines leaves the device free for the next driver */
 	KT_ASSERT_EQ(pci_register_driver(&refuse), 0);
 	KT_ASSERT_EQ(probes, 1);
-	KT_ASSERT(ahci->driver == NULL);
+	KT_ASSERT(dev->driver == NULL);
 	KT_ASSERT_EQ(pci_register_driver(&drv), 0);
 	KT_ASSERT_EQ(probes, 2);
-	KT_ASSERT(probed == ahci && ahci->driver == &drv);
-	KT_ASSERT(ahci->driver_data == &ahci_class[0]);
+	KT_ASSERT(probed == dev && dev->driver == &drv);
+	KT_ASSERT(dev->driver_data == &smbus_class[0]);
 	KT_ASSERT_EQ(pci_register_driver(&drv), -EBUSY);
 	/* a driver matching nothing probes nothing */
 	KT_ASSERT_EQ(pci_register_driver(&none), 0);
@@ -154,7 +155,7 @@ KTEST(pci_driver_binding)
 	pci_unregister_driver(&none);
 	pci_unregister_driver(&drv);
 	KT_ASSERT_EQ(removes, 1);
-	KT_ASSERT(ahci->driver == NULL && ahci->driver_data == NULL);
+	KT_ASSERT(dev->driver == NULL && dev->driver_data == NULL);
 	pci_unregister_driver(&refuse);
 	list_for_each_entry(left, &pci_drivers, struct pci_driver, link)
 		KT_ASSERT(left != &drv && left != &refuse && left != &none);

@@ -72,3 +72,31 @@ int pci_msix_vector(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *c
 	pr_info("pci: %s MSI-X entry %u -> vector %#x\n", d->name, entry, vec);
 	return vec;
 }
+
+/* MSI (capability 0x05): one message, its address and data in config space. */
+int pci_msi_vector(struct pci_dev *d, irq_handler_t fn, void *ctx)
+{
+	unsigned cap;
+	uint16_t ctrl;
+	int vec;
+
+	if (!pci_cfg || !(cap = pci_find_cap(pci_cfg, NULL, d, PCI_CAP_ID_MSI)))
+		return -ENODEV;
+	vec = irq_alloc_vector();
+	if (vec < 0)
+		return -ENOSPC;
+	irq_set_handler((unsigned)vec, fn, ctx);
+	ctrl = pci_read16(d, cap + 2);
+	pci_write(d, cap + 4, 4, 0xfee00000u | (lapic_id() & 0xff) << 12);
+	if (ctrl & 0x80) {				/* 64-bit address */
+		pci_write(d, cap + 8, 4, 0);
+		pci_write(d, cap + 12, 2, (uint16_t)vec);
+	} else {
+		pci_write(d, cap + 8, 2, (uint16_t)vec);
+	}
+	/* one vector (MME 0), enabled; legacy INTx off */
+	pci_write(d, cap + 2, 2, (uint16_t)((ctrl & ~0x70) | 1));
+	pci_write(d, PCI_COMMAND, 2, pci_read16(d, PCI_COMMAND) | PCI_COMMAND_INTX_DISABLE);
+	pr_info("pci: %s MSI -> vector %#x\n", d->name, vec);
+	return vec;
+}

@@ -34,5 +34,6 @@ int blkdev_read(struct blkdev *bd, uint64_t sector, uint32_t count, void *buf);
 int blkdev_write(struct blkdev *bd, uint64_t sector, uint32_t count, const void *buf);
 
 void nvme_init(void);		/* drivers/block/nvme.c: registers the NVMe driver */
+void ahci_init(void);		/* drivers/block/ahci.c: SATA disks */
 
 #endif

@@ -38,6 +38,7 @@
 #define PCI_CAPABILITY_LIST	0x34
 #define PCI_INTERRUPT_LINE	0x3c
 #define PCI_INTERRUPT_PIN	0x3d
+#define PCI_CAP_ID_MSI		0x05
 #define PCI_CAP_ID_MSIX		0x11
 #define PCI_CAP_ID_SSVID	0x0d	/* a bridge's subsystem IDs */
 #define PCI_CAP_ID_EXP		0x10	/* PCI Express */
@@ -164,6 +165,9 @@ int pci_format_resource(const struct pci_dev *d, char *buf, size_t len);
  * (the first call turns MSI-X on and INTx off).  The vector, or -ENODEV (no
  * MSI-X, or its table outside the BARs), -EINVAL (no such entry), -ENOSPC. */
 int pci_msix_vector(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *ctx);
+/* MSI (msix.c): the function's one message raises a new vector running fn(ctx).
+ * The vector, or -ENODEV (no MSI capability), -ENOSPC. */
+int pci_msi_vector(struct pci_dev *d, irq_handler_t fn, void *ctx);
 
 /* The devices found by pci_init(), and driver binding. */
 extern struct list_head pci_devices;
