@@ -58,6 +58,7 @@
 
 struct ahci_hba {
 	volatile uint8_t *abar;
+	uint64_t abar_size;
 	struct pci_dev *pci;
 	struct wait_queue wq;		/* woken by the HBA's interrupt */
 	bool msi;
@@ -89,7 +90,8 @@ static void ahci_irq(struct trap_frame *f, void *ctx)
 
 	(void)f;
 	for (unsigned i = 0; i < 32; i++)
-		if (is & (1u << i)) {
+		/* only ports whose registers are inside the BAR, whatever IS claims */
+		if ((is & (1u << i)) && 0x100 + 0x80 * (i + 1) <= h->abar_size) {
 			volatile uint32_t *pis = (volatile uint32_t *)(h->abar + 0x100 + 0x80 * i + P_IS);
 			uint32_t bits = *pis;
 			*pis = bits;		/* write 1 to clear what was set */
@@ -304,6 +306,7 @@ static int ahci_probe(struct pci_dev *d, const struct pci_device_id *id)
 	h->pci = d;
 	wq_init(&h->wq);
 	h->abar = ioremap(bar->base, (size_t)bar->size);
+	h->abar_size = bar->size;
 	if (!h->abar) {
 		kfree(h);
 		return -ENOMEM;

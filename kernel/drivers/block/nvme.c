@@ -62,6 +62,7 @@ struct nvme {
 	struct mutex lock;		/* one command at a time */
 	struct wait_queue wq;		/* woken by MSI-X */
 	bool msix, broken;
+	int vec;			/* MSI-X vector, or -1 */
 	uint16_t cid;
 	paddr_t bounce, prp_list, idbuf;
 	uint32_t lba_shift;
@@ -287,6 +288,7 @@ static void nvme_free(struct nvme *n)
 {
 	if (n->regs)
 		w32(n, REG_CC, r32(n, REG_CC) & ~CC_EN);	/* stop using our memory */
+	pci_msix_release(n->pci, 0, n->vec);
 	queue_free(&n->admin);
 	queue_free(&n->io);
 	if (n->bounce)
@@ -312,6 +314,7 @@ static int nvme_probe(struct pci_dev *d, const struct pci_device_id *id)
 	if (!n)
 		return -ENOMEM;
 	n->pci = d;
+	n->vec = -1;
 	mutex_init(&n->lock);
 	wq_init(&n->wq);
 	n->regs = ioremap(bar->base, (size_t)bar->size);
@@ -326,7 +329,8 @@ static int nvme_probe(struct pci_dev *d, const struct pci_device_id *id)
 	for (unsigned i = 1; i < BOUNCE_PAGES; i++)
 		list[i - 1] = n->bounce + (uint64_t)i * PAGE_SIZE;
 	pci_write(d, PCI_COMMAND, 2, pci_read16(d, PCI_COMMAND) | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-	n->msix = pci_msix_vector(d, 0, nvme_irq, n) >= 0;
+	n->vec = pci_msix_vector(d, 0, nvme_irq, n);
+	n->msix = n->vec >= 0;
 	err = bring_up(n);
 	if (err) {
 		pr_warn("nvme: %s: not brought up (%d)\n", d->name, err);

@@ -73,6 +73,14 @@ int pci_msix_vector(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *c
 	return vec;
 }
 
+void pci_msix_release(struct pci_dev *d, unsigned entry, int vec)
+{
+	if (d->msix_table && entry < d->msix_size)
+		d->msix_table[4 * entry + 3] = MSIX_ENTRY_MASKED;
+	if (vec >= 0)
+		irq_set_handler((unsigned)vec, NULL, NULL);	/* its context is going away */
+}
+
 /* MSI (capability 0x05): one message, its address and data in config space. */
 int pci_msi_vector(struct pci_dev *d, irq_handler_t fn, void *ctx)
 {

@@ -41,6 +41,7 @@ struct vblk {
 	paddr_t bounce;			/* data, BOUNCE_SECTORS */
 	paddr_t hdr;			/* a page: the header at 0, the status byte at 64 */
 	bool broken;
+	int vec;			/* MSI-X vector, or -1 */
 };
 
 static unsigned ndisks;
@@ -113,6 +114,7 @@ static const struct blkdev_ops vblk_ops = { .rw = vblk_rw };
 static void vblk_free(struct vblk *v)
 {
 	virtio_reset(&v->vd);
+	pci_msix_release(v->vd.pci, 0, v->vec);
 	virtio_queue_free(&v->q);
 	if (v->bounce)
 		pmm_free_pages(v->bounce, BOUNCE_ORDER);
@@ -133,6 +135,7 @@ static int vblk_probe(struct pci_dev *d, const struct pci_device_id *id)
 	v = kzalloc(sizeof(*v));
 	if (!v)
 		return -ENOMEM;
+	v->vec = -1;
 	err = virtio_pci_start(&v->vd, d, VIRTIO_BLK_F_RO);
 	if (err) {
 		kfree(v);
@@ -146,8 +149,8 @@ static int vblk_probe(struct pci_dev *d, const struct pci_device_id *id)
 	memcpy(&cap, (const void *)v->vd.device_cfg, 8);	/* le64 capacity */
 	mutex_init(&v->lock);
 	wq_init(&v->wq);
-	err = virtio_queue_setup(&v->vd, 0, &v->q,
-				 pci_msix_vector(d, 0, vblk_irq, v) >= 0 ? 0 : VIRTIO_NO_VECTOR);
+	v->vec = pci_msix_vector(d, 0, vblk_irq, v);
+	err = virtio_queue_setup(&v->vd, 0, &v->q, v->vec >= 0 ? 0 : VIRTIO_NO_VECTOR);
 	if (!err && v->q.size < 3)
 		err = -ENODEV;			/* a request takes three descriptors */
 	if (!err && (!(v->bounce = pmm_alloc_pages(BOUNCE_ORDER)) || !(v->hdr = pmm_alloc_page())))

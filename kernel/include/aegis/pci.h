@@ -165,6 +165,9 @@ int pci_format_resource(const struct pci_dev *d, char *buf, size_t len);
  * (the first call turns MSI-X on and INTx off).  The vector, or -ENODEV (no
  * MSI-X, or its table outside the BARs), -EINVAL (no such entry), -ENOSPC. */
 int pci_msix_vector(struct pci_dev *d, unsigned entry, irq_handler_t fn, void *ctx);
+/* Undo pci_msix_vector for a driver that gives up on its device: the entry
+ * masked, the vector's handler removed (a late interrupt finds no context). */
+void pci_msix_release(struct pci_dev *d, unsigned entry, int vec);
 /* MSI (msix.c): the function's one message raises a new vector running fn(ctx).
  * The vector, or -ENODEV (no MSI capability), -ENOSPC. */
 int pci_msi_vector(struct pci_dev *d, irq_handler_t fn, void *ctx);
