@@ -7,9 +7,9 @@
  * a command list and a received-FIS area, is started (FRE, then ST), and is
  * asked IDENTIFY DEVICE; a disk that supports 48-bit LBA becomes /dev/sdX
  * (ATAPI devices, CD-ROMs, are left alone).  Commands use slot 0, one at a
- * time per port, READ/WRITE DMA EXT through a 64 KiB bounce buffer (one PRD
- * entry), completing by MSI (or, without it, by polling PxCI); a task-file
- * error is EIO, a command not done in 10 s gives the disk up.
+ * time per port (the block layer's lock): READ/WRITE DMA EXT through a 64 KiB
+ * bounce buffer (one PRD entry), completing by MSI (or, without it, by polling
+ * PxCI); a task-file error is EIO, a command not done in 10 s gives the disk up.
  */
 #include <aegis/blkdev.h>
 #include <aegis/errno.h>
@@ -71,7 +71,6 @@ struct ahci_port {
 	unsigned num;
 	paddr_t mem;			/* one page: command list, FIS area, command table */
 	paddr_t bounce;
-	struct mutex lock;
 	bool broken;
 };
 
@@ -178,30 +177,13 @@ dead:
 	return -EIO;
 }
 
-static int ahci_rw(struct blkdev *bd, uint64_t sector, uint32_t count, void *buf, bool write)
+static int ahci_request(struct blkdev *bd, uint64_t sector, uint32_t n, bool write)
 {
-	struct ahci_port *p = bd->priv;
-	uint8_t *c = buf, *bounce = phys_to_virt(p->bounce);
-	int err = 0;
-
-	mutex_lock(&p->lock);
-	while (count && !err) {
-		uint32_t max = (PAGE_SIZE << BOUNCE_ORDER) / SECTOR_SIZE, k = count < max ? count : max;
-		size_t bytes = (size_t)k * SECTOR_SIZE;
-		if (write)
-			memcpy(bounce, c, bytes);
-		err = command(p, write ? ATA_WRITE_EXT : ATA_READ_EXT, sector, k, write, bytes);
-		if (!err && !write)
-			memcpy(c, bounce, bytes);
-		c += bytes;
-		sector += k;
-		count -= k;
-	}
-	mutex_unlock(&p->lock);
-	return err;
+	return command(bd->priv, write ? ATA_WRITE_EXT : ATA_READ_EXT, sector, n, write,
+		       (size_t)n * SECTOR_SIZE);
 }
 
-static const struct blkdev_ops ahci_ops = { .rw = ahci_rw };
+static const struct blkdev_ops ahci_ops = { .request = ahci_request };
 
 static void port_free(struct ahci_port *p)
 {
@@ -227,7 +209,6 @@ static int port_start(struct ahci_hba *h, unsigned n)
 	p->hba = h;
 	p->num = n;
 	p->regs = h->abar + 0x100 + 0x80 * n;
-	mutex_init(&p->lock);
 	if ((prd(p, P_SSTS) & 0xf) != 3 || prd(p, P_SIG) != SIG_ATA) {
 		p->regs = NULL;
 		port_free(p);
@@ -279,6 +260,8 @@ static int port_start(struct ahci_hba *h, unsigned n)
 	p->bd.nsectors = sectors;
 	p->bd.ops = &ahci_ops;
 	p->bd.priv = p;
+	p->bd.bounce = phys_to_virt(p->bounce);
+	p->bd.max_sectors = (PAGE_SIZE << BOUNCE_ORDER) / SECTOR_SIZE;
 	snprintf(p->bd.name, sizeof(p->bd.name), "sd%c", 'a' + ndisks);
 	err = blkdev_register(&p->bd, SD_MAJOR, 16 * ndisks);
 	if (err) {

@@ -33,8 +33,10 @@ int blkdev_register(struct blkdev *bd, unsigned major, unsigned minor)
 	unsigned long f;
 	int err = -ENOSPC, slot = -1;
 
-	if (!bd || !bd->ops || !bd->ops->rw || !bd->name[0] || major >= 4096 || minor >= (1u << 20))
+	if (!bd || !bd->ops || !bd->ops->request || !bd->bounce || !bd->max_sectors || !bd->name[0] ||
+	    major >= 4096 || minor >= (1u << 20))
 		return -EINVAL;
+	mutex_init(&bd->lock);
 	bd->dev = MKDEV(major, minor);
 	f = spin_lock_irqsave(&disks_lock);
 	for (int i = 0; i < MAX_BLKDEV; i++) {
@@ -78,16 +80,39 @@ static bool inside(const struct blkdev *bd, uint64_t sector, uint32_t count)
 	return count && sector < bd->nsectors && count <= bd->nsectors - sector;
 }
 
+/* count sectors between the disk and buf, as requests of at most max_sectors
+ * through the driver's bounce buffer, one at a time */
+static int transfer_sectors(struct blkdev *bd, uint64_t sector, uint32_t count, uint8_t *buf, bool write)
+{
+	int err = 0;
+
+	if (!inside(bd, sector, count))
+		return -EINVAL;
+	mutex_lock(&bd->lock);
+	while (count && !err) {
+		uint32_t n = count < bd->max_sectors ? count : bd->max_sectors;
+		size_t bytes = (size_t)n * SECTOR_SIZE;
+		if (write)
+			memcpy(bd->bounce, buf, bytes);
+		err = bd->ops->request(bd, sector, n, write);
+		if (!err && !write)
+			memcpy(buf, bd->bounce, bytes);
+		buf += bytes;
+		sector += n;
+		count -= n;
+	}
+	mutex_unlock(&bd->lock);
+	return err;
+}
+
 int blkdev_read(struct blkdev *bd, uint64_t sector, uint32_t count, void *buf)
 {
-	return inside(bd, sector, count) ? bd->ops->rw(bd, sector, count, buf, false) : -EINVAL;
+	return transfer_sectors(bd, sector, count, buf, false);
 }
 
 int blkdev_write(struct blkdev *bd, uint64_t sector, uint32_t count, const void *buf)
 {
-	if (bd->ro)
-		return -EROFS;
-	return inside(bd, sector, count) ? bd->ops->rw(bd, sector, count, (void *)buf, true) : -EINVAL;
+	return bd->ro ? -EROFS : transfer_sectors(bd, sector, count, (uint8_t *)buf, true);
 }
 
 /* ---- /dev/<disk> ---- */

@@ -5,9 +5,9 @@
  * entries in single pages; namespace 1 becomes the disk.  The controller is
  * reset and enabled as the specification orders (CC.EN off until CSTS.RDY
  * drops, queues in AQA/ASQ/ACQ, CC.EN on until CSTS.RDY rises, within CAP.TO),
- * identified, then the I/O queues are created on MSI-X entry 0.  Commands go
- * one at a time per controller through a 64 KiB bounce buffer described by a
- * PRP list; a completion is the next entry of the completion queue whose phase
+ * identified, then the I/O queues are created on MSI-X entry 0.  I/O commands
+ * come one at a time from the block layer (admin ones only during the probe),
+ * on a 64 KiB bounce buffer described by a PRP list; a completion is the next entry of the completion queue whose phase
  * bit flipped.  Everything the controller reports (queue sizes, doorbell
  * stride, namespace size and block size, completion identifiers) is checked;
  * a controller that stops answering is given up on (EIO).
@@ -59,7 +59,6 @@ struct nvme {
 	struct pci_dev *pci;
 	volatile uint8_t *regs;
 	struct nvme_queue admin, io;
-	struct mutex lock;		/* one command at a time */
 	struct wait_queue wq;		/* woken by MSI-X */
 	bool msix, broken;
 	int vec;			/* MSI-X vector, or -1 */
@@ -175,35 +174,19 @@ static void set_prps(struct nvme *n, uint32_t cmd[16], size_t bytes)
 	cmd[9] = (uint32_t)(prp2 >> 32);
 }
 
-static int nvme_rw(struct blkdev *bd, uint64_t sector, uint32_t count, void *buf, bool write)
+static int nvme_request(struct blkdev *bd, uint64_t sector, uint32_t k, bool write)
 {
 	struct nvme *n = bd->priv;
-	uint8_t *p = buf, *bounce = phys_to_virt(n->bounce);
-	int err = 0;
+	uint32_t cmd[16] = { write ? OP_WRITE : OP_READ, 1 };
 
-	mutex_lock(&n->lock);
-	while (count && !err) {
-		uint32_t max = (BOUNCE_PAGES * PAGE_SIZE) / SECTOR_SIZE, k = count < max ? count : max;
-		size_t bytes = (size_t)k * SECTOR_SIZE;
-		uint32_t cmd[16] = { write ? OP_WRITE : OP_READ, 1 };
-		if (write)
-			memcpy(bounce, p, bytes);
-		set_prps(n, cmd, bytes);
-		cmd[10] = (uint32_t)sector;
-		cmd[11] = (uint32_t)(sector >> 32);
-		cmd[12] = k - 1;			/* number of blocks, 0-based */
-		err = submit(n, &n->io, cmd);
-		if (!err && !write)
-			memcpy(p, bounce, bytes);
-		p += bytes;
-		sector += k;
-		count -= k;
-	}
-	mutex_unlock(&n->lock);
-	return err ? -EIO : 0;
+	set_prps(n, cmd, (size_t)k * SECTOR_SIZE);
+	cmd[10] = (uint32_t)sector;
+	cmd[11] = (uint32_t)(sector >> 32);
+	cmd[12] = k - 1;			/* number of blocks, 0-based */
+	return submit(n, &n->io, cmd) ? -EIO : 0;
 }
 
-static const struct blkdev_ops nvme_ops = { .rw = nvme_rw };
+static const struct blkdev_ops nvme_ops = { .request = nvme_request };
 
 static int wait_ready(struct nvme *n, bool want, uint64_t timeout_ns)
 {
@@ -315,7 +298,6 @@ static int nvme_probe(struct pci_dev *d, const struct pci_device_id *id)
 		return -ENOMEM;
 	n->pci = d;
 	n->vec = -1;
-	mutex_init(&n->lock);
 	wq_init(&n->wq);
 	n->regs = ioremap(bar->base, (size_t)bar->size);
 	n->bounce = pmm_alloc_pages(BOUNCE_ORDER);
@@ -340,6 +322,8 @@ static int nvme_probe(struct pci_dev *d, const struct pci_device_id *id)
 	snprintf(n->bd.name, sizeof(n->bd.name), "nvme%un1", ncontrollers);
 	n->bd.ops = &nvme_ops;
 	n->bd.priv = n;
+	n->bd.bounce = phys_to_virt(n->bounce);
+	n->bd.max_sectors = BOUNCE_PAGES * PAGE_SIZE / SECTOR_SIZE;
 	err = blkdev_register(&n->bd, NVME_MAJOR, ncontrollers);
 	if (err) {
 		nvme_free(n);

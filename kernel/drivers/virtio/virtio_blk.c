@@ -36,7 +36,6 @@ struct vblk {
 	struct blkdev bd;
 	struct virtio_dev vd;
 	struct virtq q;
-	struct mutex lock;		/* one request at a time */
 	struct wait_queue wq;		/* woken by the queue's interrupt */
 	paddr_t bounce;			/* data, BOUNCE_SECTORS */
 	paddr_t hdr;			/* a page: the header at 0, the status byte at 64 */
@@ -64,6 +63,8 @@ static int request(struct vblk *v, uint32_t type, uint64_t sector, uint32_t coun
 	uint16_t id;
 	uint32_t len;
 
+	if (v->broken)
+		return -EIO;
 	memcpy(h, &type, 4);
 	memset(h + 4, 0, 4);
 	memcpy(h + 8, &sector, 8);
@@ -83,33 +84,12 @@ static int request(struct vblk *v, uint32_t type, uint64_t sector, uint32_t coun
 	}
 }
 
-static int vblk_rw(struct blkdev *bd, uint64_t sector, uint32_t count, void *buf, bool write)
+static int vblk_request(struct blkdev *bd, uint64_t sector, uint32_t n, bool write)
 {
-	struct vblk *v = bd->priv;
-	uint8_t *p = buf, *bounce = phys_to_virt(v->bounce);
-	int err = 0;
-
-	mutex_lock(&v->lock);
-	while (count && !err) {
-		uint32_t n = count < BOUNCE_SECTORS ? count : (uint32_t)BOUNCE_SECTORS;
-		if (v->broken) {
-			err = -EIO;
-			break;
-		}
-		if (write)
-			memcpy(bounce, p, (size_t)n * SECTOR_SIZE);
-		err = request(v, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, n);
-		if (!err && !write)
-			memcpy(p, bounce, (size_t)n * SECTOR_SIZE);
-		p += (size_t)n * SECTOR_SIZE;
-		sector += n;
-		count -= n;
-	}
-	mutex_unlock(&v->lock);
-	return err;
+	return request(bd->priv, write ? VIRTIO_BLK_T_OUT : VIRTIO_BLK_T_IN, sector, n);
 }
 
-static const struct blkdev_ops vblk_ops = { .rw = vblk_rw };
+static const struct blkdev_ops vblk_ops = { .request = vblk_request };
 
 static void vblk_free(struct vblk *v)
 {
@@ -147,7 +127,6 @@ static int vblk_probe(struct pci_dev *d, const struct pci_device_id *id)
 		return -ENODEV;
 	}
 	memcpy(&cap, (const void *)v->vd.device_cfg, 8);	/* le64 capacity */
-	mutex_init(&v->lock);
 	wq_init(&v->wq);
 	v->vec = pci_msix_vector(d, 0, vblk_irq, v);
 	err = virtio_queue_setup(&v->vd, 0, &v->q, v->vec >= 0 ? 0 : VIRTIO_NO_VECTOR);
@@ -163,6 +142,8 @@ static int vblk_probe(struct pci_dev *d, const struct pci_device_id *id)
 	v->bd.ro = v->vd.features & VIRTIO_BLK_F_RO;
 	v->bd.ops = &vblk_ops;
 	v->bd.priv = v;
+	v->bd.bounce = phys_to_virt(v->bounce);
+	v->bd.max_sectors = BOUNCE_SECTORS;
 	snprintf(v->bd.name, sizeof(v->bd.name), "vd%c", 'a' + ndisks);
 	virtio_driver_ok(&v->vd);
 	err = blkdev_register(&v->bd, VIRTBLK_MAJOR, 16 * ndisks);

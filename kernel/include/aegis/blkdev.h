@@ -5,24 +5,31 @@
 #ifndef AEGIS_BLKDEV_H
 #define AEGIS_BLKDEV_H
 
+#include <aegis/sched.h>
 #include <aegis/types.h>
 
 #define SECTOR_SIZE 512
 
 struct blkdev;
 struct blkdev_ops {
-	/* count sectors from `sector` between the disk and buf (kernel memory);
-	 * the range is inside the disk (checked by the caller).  0 or -EIO... */
-	int (*rw)(struct blkdev *bd, uint64_t sector, uint32_t count, void *buf, bool write);
+	/* One request: n (1..max_sectors) sectors from `sector`, inside the disk,
+	 * between the disk and bd->bounce.  Called with bd->lock held, so a driver
+	 * has one request in flight.  0 or -errno. */
+	int (*request)(struct blkdev *bd, uint64_t sector, uint32_t n, bool write);
 };
 
+/* A disk.  The driver fills in everything but dev and lock; the block layer
+ * splits transfers into requests through the driver's DMA bounce buffer. */
 struct blkdev {
 	char name[16];			/* "vda": /dev/vda */
 	uint64_t nsectors;
 	bool ro;
 	const struct blkdev_ops *ops;
 	void *priv;			/* the driver's */
+	void *bounce;			/* max_sectors * SECTOR_SIZE bytes the device can reach */
+	uint32_t max_sectors;
 	uint32_t dev;			/* MKDEV(major, minor), set by blkdev_register */
+	struct mutex lock;		/* [bounce, the driver's request state] */
 };
 
 /* Adds bd (kept by pointer, for good) as /dev/<name>, block major `major`,
