@@ -107,3 +107,16 @@ void wq_wake_all(struct wait_queue *wq)
 {
 	wake(wq, true);
 }
+
+int wq_wait_device(struct wait_queue *wq, bool irq, bool (*cond)(void *), void *arg, uint64_t deadline)
+{
+	while (!cond(arg)) {
+		/* with an interrupt, a completion seen only at the deadline is a
+		 * lost interrupt: nothing falls back to polling and hides it */
+		bool late = irq ? wq_wait(wq, cond, arg, false, deadline) || time_ns() >= deadline
+				: (sleep_ns(10000), time_ns() > deadline);
+		if (late)
+			return -ETIMEDOUT;
+	}
+	return 0;
+}

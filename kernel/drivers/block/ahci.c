@@ -153,13 +153,8 @@ static int command(struct ahci_port *p, uint8_t ata, uint64_t lba, uint32_t coun
 	pwr(p, P_IS, ~0u);
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	pwr(p, P_CI, 1);
-	while (!slot0_done(p)) {
-		bool late = p->hba->msi
-			? wq_wait(&p->hba->wq, slot0_done, p, false, deadline) || time_ns() >= deadline
-			: (sleep_ns(10000), time_ns() > deadline);
-		if (late)
-			goto dead;
-	}
+	if (wq_wait_device(&p->hba->wq, p->hba->msi, slot0_done, p, deadline))
+		goto dead;
 	if ((prd(p, P_IS) & IS_TFES) || (prd(p, P_TFD) & TFD_ERR)) {
 		/* recover the port: stop and start it again */
 		pwr(p, P_CMD, prd(p, P_CMD) & ~CMD_ST);

@@ -60,7 +60,7 @@ struct nvme {
 	volatile uint8_t *regs;
 	struct nvme_queue admin, io;
 	struct wait_queue wq;		/* woken by MSI-X */
-	bool msix, broken;
+	bool broken;
 	int vec;			/* MSI-X vector, or -1 */
 	uint16_t cid;
 	paddr_t bounce, prp_list, idbuf;
@@ -131,16 +131,12 @@ static int submit(struct nvme *n, struct nvme_queue *q, uint32_t cmd[16])
 	q->sq_tail = (q->sq_tail + 1) % QDEPTH;
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	*q->sq_db = q->sq_tail;
-	while (!cq_ready(q)) {
-		bool late = n->msix && q == &n->io
-			? wq_wait(&n->wq, cq_ready, q, false, deadline) || time_ns() >= deadline
-			: (sleep_ns(10000), time_ns() > deadline);
-		if (late) {
-			pr_err("nvme: %s: command %#x not completed in 10 s; giving up on the controller\n",
-			       n->pci->name, cmd[0] & 0xff);
-			n->broken = true;
-			return -ETIMEDOUT;
-		}
+	/* the admin queue (used during the probe only) is polled */
+	if (wq_wait_device(&n->wq, n->vec >= 0 && q == &n->io, cq_ready, q, deadline)) {
+		pr_err("nvme: %s: command %#x not completed in 10 s; giving up on the controller\n",
+		       n->pci->name, cmd[0] & 0xff);
+		n->broken = true;
+		return -ETIMEDOUT;
 	}
 	__atomic_thread_fence(__ATOMIC_ACQUIRE);
 	e = q->cq + 16 * q->cq_head;
@@ -255,7 +251,7 @@ static int bring_up(struct nvme *n)
 	cmd[6] = (uint32_t)n->io.cq_phys;
 	cmd[7] = (uint32_t)(n->io.cq_phys >> 32);
 	cmd[10] = 1 | (QDEPTH - 1) << 16;
-	cmd[11] = 1 | (n->msix ? 2 : 0);		/* contiguous, interrupts on vector 0 */
+	cmd[11] = 1 | (n->vec >= 0 ? 2 : 0);		/* contiguous, interrupts on vector 0 */
 	if ((err = submit(n, &n->admin, cmd)))
 		return err;
 	memset(cmd, 0, sizeof(cmd));
@@ -312,7 +308,6 @@ static int nvme_probe(struct pci_dev *d, const struct pci_device_id *id)
 		list[i - 1] = n->bounce + (uint64_t)i * PAGE_SIZE;
 	pci_write(d, PCI_COMMAND, 2, pci_read16(d, PCI_COMMAND) | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
 	n->vec = pci_msix_vector(d, 0, nvme_irq, n);
-	n->msix = n->vec >= 0;
 	err = bring_up(n);
 	if (err) {
 		pr_warn("nvme: %s: not brought up (%d)\n", d->name, err);
@@ -331,7 +326,7 @@ static int nvme_probe(struct pci_dev *d, const struct pci_device_id *id)
 	}
 	ncontrollers++;
 	d->driver_data = n;
-	pr_info("nvme: %s: /dev/%s (%s)\n", d->name, n->bd.name, n->msix ? "MSI-X" : "polled");
+	pr_info("nvme: %s: /dev/%s (%s)\n", d->name, n->bd.name, n->vec >= 0 ? "MSI-X" : "polled");
 	return 0;
 }
 

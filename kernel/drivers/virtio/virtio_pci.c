@@ -206,14 +206,10 @@ int virtq_wait_used(struct virtq *q, struct wait_queue *wq, uint64_t timeout_ns,
 {
 	uint64_t deadline = time_ns() + timeout_ns;
 
-	while (!virtq_get_used(q, id, len)) {
-		/* with MSI-X, a completion without its interrupt is a failure
-		 * too: nothing falls back to polling and hides it */
-		bool late = q->msix ? wq_wait(wq, has_used, q, false, deadline) || time_ns() >= deadline
-				    : (sleep_ns(20000), time_ns() > deadline);
-		if (late)
+	/* (a completion naming no descriptor we gave is skipped: wait on) */
+	while (!virtq_get_used(q, id, len))
+		if (wq_wait_device(wq, q->msix, has_used, q, deadline))
 			return -ETIMEDOUT;
-	}
 	return 0;
 }
 

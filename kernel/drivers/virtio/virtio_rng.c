@@ -4,7 +4,7 @@
  * One queue; the driver offers a buffer, the device fills it with random bytes.
  * A read hands the device one page-sized (at most) bounce buffer and sleeps
  * until it comes back: woken by the queue's MSI-X interrupt, or, for a device
- * without MSI-X, looking at the used ring every 20 us.  After two seconds
+ * without MSI-X, looking at the used ring every 10 us.  After two seconds
  * without an answer the device is given up on.  The first device found serves
  * /dev/hwrng; reads are serialised by a mutex.
  */

@@ -97,6 +97,13 @@ void wq_init(struct wait_queue *wq);
  */
 int wq_wait(struct wait_queue *wq, bool (*cond)(void *), void *arg,
 	    bool interruptible, uint64_t deadline);
+/*
+ * A device's completion: waits until cond(), woken through wq by the device's
+ * interrupt (irq) or, for a device without one, checking every 10 us.  0, or
+ * -ETIMEDOUT at the deadline -- with irq also when cond() only became true by
+ * then, so a lost interrupt is an error rather than a slow success.
+ */
+int wq_wait_device(struct wait_queue *wq, bool irq, bool (*cond)(void *), void *arg, uint64_t deadline);
 void wq_wake_one(struct wait_queue *wq);
 void wq_wake_all(struct wait_queue *wq);
 

@@ -89,7 +89,7 @@ void virtq_kick(struct virtq *q);
 bool virtq_get_used(struct virtq *q, uint16_t *id, uint32_t *len);
 bool virtq_has_used(const struct virtq *q);	/* a completion is waiting */
 /* Sleep until the next completion: woken by wq (which the queue's MSI-X
- * handler wakes) or, without MSI-X, looking every 20 us.  0, or -ETIMEDOUT
+ * handler wakes) or, without MSI-X, looking every 10 us (wq_wait_device).  0, or -ETIMEDOUT
  * after timeout_ns (with MSI-X: also when the completion came without its
  * interrupt, so a lost interrupt cannot hide behind the timeout). */
 struct wait_queue;
