@@ -314,7 +314,7 @@ int devfs_remove(const char *name)
 	return err;
 }
 
-static struct super_block *devfs_mount(const char *source, const void *data)
+static struct super_block *devfs_mount(const char *source, const void *data, unsigned long flags)
 {
 	struct super_block *sb = devfs_get_sb();
 

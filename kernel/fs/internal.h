@@ -88,10 +88,9 @@ struct dentry {
 
 struct fs_type {
 	const char *name;
-	/* Creates a super block with its root dentry (referenced). */
-	struct super_block *(*mount)(const char *source, const void *data);
-	/* the same, for file systems that look at the mount flags (MS_RDONLY) */
-	struct super_block *(*mount_flags)(const char *source, const void *data, unsigned long flags);
+	/* Creates a super block with its root dentry (referenced); flags are
+	 * the mount's MS_* (ext2 needs MS_RDONLY). */
+	struct super_block *(*mount)(const char *source, const void *data, unsigned long flags);
 	/* an inode of this file system is freed: release its priv */
 	void (*evict)(struct inode *i);
 	bool nodev;				/* "nodev" in /proc/filesystems */

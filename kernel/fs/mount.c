@@ -52,12 +52,12 @@ int do_mount(const char *source, const char *target, const char *type,
 		return (flags & MS_BIND) ? -EINVAL : 0;
 	}
 	const struct fs_type *t = type ? fs_type_find(type) : NULL;
-	if (!t || (!t->mount && !t->mount_flags))
+	if (!t || !t->mount)
 		return -ENODEV;
 	mutex_lock(&vfs_ns_lock);
 	if ((err = path_walk(NULL, target, LOOKUP_FOLLOW, &nd)))
 		goto out;
-	struct super_block *sb = t->mount_flags ? t->mount_flags(source, data, flags) : t->mount(source, data);
+	struct super_block *sb = t->mount(source, data, flags);
 	if (IS_ERR(sb) || !sb) {
 		err = sb ? PTR_ERR(sb) : -ENOMEM;
 	} else {

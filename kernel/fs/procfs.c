@@ -713,7 +713,7 @@ static int gen_uuid(int pid, char *buf, size_t size)
 
 struct dentry *pseudo_add(struct dentry *dir, const char *name, unsigned mode, const char *text);
 
-static struct super_block *procfs_mount(const char *source, const void *data)
+static struct super_block *procfs_mount(const char *source, const void *data, unsigned long flags)
 {
 	struct super_block *sb = tmpfs_fill(&procfs_type, PROC_SUPER_MAGIC, 0555);
 	if (!sb)

@@ -68,7 +68,7 @@ struct dentry *sysfs_add_link(struct dentry *dir, const char *name, const char *
 	return dir ? pseudo_add(dir, name, S_IFLNK | 0777, target) : NULL;
 }
 
-static struct super_block *sysfs_mount(const char *source, const void *data)
+static struct super_block *sysfs_mount(const char *source, const void *data, unsigned long flags)
 {
 	struct super_block *sb = tmpfs_fill(&sysfs_type, SYSFS_MAGIC, 0555);
 

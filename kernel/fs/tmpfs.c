@@ -427,7 +427,7 @@ static int tmpfs_parse_opts(const char *o, unsigned *mode, uint32_t *uid, uint32
 	return 0;
 }
 
-static struct super_block *tmpfs_mount(const char *source, const void *data)
+static struct super_block *tmpfs_mount(const char *source, const void *data, unsigned long flags)
 {
 	unsigned mode = 01777;
 	uint32_t uid = 0, gid = 0;

@@ -305,7 +305,7 @@ fail:
 }
 
 static const struct fs_type ext2_type = {
-	.name = "ext2", .mount_flags = ext2_mount_fs, .evict = ext2_evict,
+	.name = "ext2", .mount = ext2_mount_fs, .evict = ext2_evict,
 };
 
 void ext2_init(void)
