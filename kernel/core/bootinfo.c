@@ -7,22 +7,10 @@
 #include <aegis/bootinfo.h>
 #include <aegis/errno.h>
 #include <aegis/string.h>
+#include <aegis/unaligned.h>
 
 struct boot_info boot_info;
 
-static uint32_t rd32(const uint8_t *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
-
-static uint64_t rd64(const uint8_t *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 static uint32_t mem_type_from_e820(uint32_t t)
 {
@@ -65,11 +53,11 @@ static void mb2_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
 
 	if (size < 16)
 		goto bad;
-	esize = rd32(t + 8);
+	esize = get_le32(t + 8);
 	if (esize < 24)
 		goto bad;
 	for (uint32_t off = 16; off + 24 <= size; off += esize)
-		add_mem(bi, rd64(t + off), rd64(t + off + 8), rd32(t + off + 16));
+		add_mem(bi, get_le64(t + off), get_le64(t + off + 8), get_le32(t + off + 16));
 	return;
 bad:
 	bi->truncated = true;
@@ -79,7 +67,7 @@ static void mb2_efi_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
 {
 	uint32_t dsize;
 
-	if (size < 16 || (dsize = rd32(t + 8)) < 40) {
+	if (size < 16 || (dsize = get_le32(t + 8)) < 40) {
 		bi->truncated = true;
 		return;
 	}
@@ -89,8 +77,8 @@ static void mb2_efi_mmap(struct boot_info *bi, const uint8_t *t, uint32_t size)
 			return;
 		}
 		bi->efi_mem[bi->n_efi_mem++] = (struct efi_mem_desc){
-			.type = rd32(t + off), .phys = rd64(t + off + 8),
-			.pages = rd64(t + off + 24), .attr = rd64(t + off + 32),
+			.type = get_le32(t + off), .phys = get_le64(t + off + 8),
+			.pages = get_le64(t + off + 24), .attr = get_le64(t + off + 32),
 		};
 	}
 }
@@ -101,10 +89,10 @@ static void mb2_framebuffer(struct boot_info *bi, const uint8_t *t, uint32_t siz
 
 	if (size < 38 || t[29] != 1)	/* only direct RGB framebuffers */
 		return;
-	fb->addr = rd64(t + 8);
-	fb->pitch = rd32(t + 16);
-	fb->width = rd32(t + 20);
-	fb->height = rd32(t + 24);
+	fb->addr = get_le64(t + 8);
+	fb->pitch = get_le32(t + 16);
+	fb->width = get_le32(t + 20);
+	fb->height = get_le32(t + 24);
 	fb->bpp = t[28];
 	fb->red_pos = t[32];
 	fb->red_size = t[33];
@@ -133,8 +121,8 @@ static void mb2_tag(struct boot_info *bi, const uint8_t *t, uint32_t type, uint3
 			bi->truncated = true;
 			break;
 		}
-		bi->mods[bi->n_mods].start = rd32(t + 8);
-		bi->mods[bi->n_mods].end = rd32(t + 12);
+		bi->mods[bi->n_mods].start = get_le32(t + 8);
+		bi->mods[bi->n_mods].end = get_le32(t + 12);
 		copy_str(bi->mods[bi->n_mods].cmdline, sizeof(bi->mods[0].cmdline),
 			 t + 16, size - 16);
 		if (bi->mods[bi->n_mods].end >= bi->mods[bi->n_mods].start)
@@ -172,7 +160,7 @@ int bootinfo_parse_mb2(struct boot_info *bi, const void *info, size_t max_len)
 	bi->loader = "multiboot2";
 	if (max_len < 8)
 		return -EINVAL;
-	total = rd32(p);
+	total = get_le32(p);
 	if (total < 8)
 		return -EINVAL;
 	if (total > max_len) {
@@ -180,7 +168,7 @@ int bootinfo_parse_mb2(struct boot_info *bi, const void *info, size_t max_len)
 		total = max_len;
 	}
 	for (uint32_t off = 8; off + 8 <= total;) {
-		uint32_t type = rd32(p + off), size = rd32(p + off + 4);
+		uint32_t type = get_le32(p + off), size = get_le32(p + off + 4);
 
 		if (type == 0)
 			return 0;
@@ -204,24 +192,24 @@ int bootinfo_parse_pvh(struct boot_info *bi, const void *info,
 
 	bi->loader = "pvh";
 	strlcpy(bi->loader_name, "PVH (qemu -kernel)", sizeof(bi->loader_name));
-	if (rd32(si) != PVH_LOADER_MAGIC)
+	if (get_le32(si) != PVH_LOADER_MAGIC)
 		return -EINVAL;
-	version = rd32(si + 4);
-	nr_mods = rd32(si + 12);
-	if (rd64(si + 24)) {
-		const uint8_t *c = phys_to_ptr(rd64(si + 24), 1);
+	version = get_le32(si + 4);
+	nr_mods = get_le32(si + 12);
+	if (get_le64(si + 24)) {
+		const uint8_t *c = phys_to_ptr(get_le64(si + 24), 1);
 		if (c)
 			copy_str(bi->cmdline, sizeof(bi->cmdline), c, CMDLINE_MAX);
 	}
-	bi->rsdp_phys = rd64(si + 32);
-	if (nr_mods && rd64(si + 16)) {
-		const uint8_t *m = phys_to_ptr(rd64(si + 16), 32 * (size_t)nr_mods);
+	bi->rsdp_phys = get_le64(si + 32);
+	if (nr_mods && get_le64(si + 16)) {
+		const uint8_t *m = phys_to_ptr(get_le64(si + 16), 32 * (size_t)nr_mods);
 		for (uint32_t i = 0; m && i < nr_mods; i++, m += 32) {
 			if (bi->n_mods == BOOT_MAX_MODS) {
 				bi->truncated = true;
 				break;
 			}
-			uint64_t start = rd64(m), len = rd64(m + 8);
+			uint64_t start = get_le64(m), len = get_le64(m + 8);
 			if (start + len < start)
 				continue;
 			bi->mods[bi->n_mods].start = start;
@@ -232,11 +220,11 @@ int bootinfo_parse_pvh(struct boot_info *bi, const void *info,
 	}
 	if (version < 1)
 		return 0;
-	n_mmap = rd32(si + 48);
-	if (n_mmap && rd64(si + 40)) {
-		const uint8_t *e = phys_to_ptr(rd64(si + 40), 24 * (size_t)n_mmap);
+	n_mmap = get_le32(si + 48);
+	if (n_mmap && get_le64(si + 40)) {
+		const uint8_t *e = phys_to_ptr(get_le64(si + 40), 24 * (size_t)n_mmap);
 		for (uint32_t i = 0; e && i < n_mmap; i++, e += 24)
-			add_mem(bi, rd64(e), rd64(e + 8), rd32(e + 16));
+			add_mem(bi, get_le64(e), get_le64(e + 8), get_le32(e + 16));
 	}
 	return 0;
 }

@@ -11,12 +11,10 @@
 #include <aegis/errno.h>
 #include <aegis/printk.h>
 #include <aegis/string.h>
+#include <aegis/unaligned.h>
 
 #define HDR_LEN		sizeof(struct acpi_sdt_header)
 
-static uint16_t rd16(const void *p) { uint16_t v; memcpy(&v, p, 2); return v; }
-static uint32_t rd32(const void *p) { uint32_t v; memcpy(&v, p, 4); return v; }
-static uint64_t rd64(const void *p) { uint64_t v; memcpy(&v, p, 8); return v; }
 
 uint8_t acpi_checksum(const void *p, size_t len)
 {
@@ -51,11 +49,11 @@ int acpi_parse_rsdp(const void *rsdp, size_t avail, paddr_t *root, bool *is_xsdt
 		return -EINVAL;
 	}
 	*revision = r[15];
-	*root = rd32(r + 16);
+	*root = get_le32(r + 16);
 	*is_xsdt = false;
 	if (r[15] >= 2 && avail >= 36) {
-		uint32_t len = rd32(r + 20);
-		uint64_t xsdt = rd64(r + 24);
+		uint32_t len = get_le32(r + 20);
+		uint64_t xsdt = get_le64(r + 24);
 		if (len < 36 || len > avail || acpi_checksum(r, len))
 			pr_warn("acpi: RSDP: bad extended checksum/length, using the RSDT\n");
 		else if (xsdt) {
@@ -128,10 +126,10 @@ static void madt_entry(struct acpi_info *ai, const uint8_t *e)
 	switch (e[0]) {
 	case 0:
 	case 9: {
-		uint32_t flags = e[0] == 0 ? rd32(e + 4) : rd32(e + 8);
+		uint32_t flags = e[0] == 0 ? get_le32(e + 4) : get_le32(e + 8);
 		struct acpi_lapic l = {
-			.apic_id = e[0] == 0 ? e[3] : rd32(e + 4),
-			.uid = e[0] == 0 ? e[2] : rd32(e + 12),
+			.apic_id = e[0] == 0 ? e[3] : get_le32(e + 4),
+			.uid = e[0] == 0 ? e[2] : get_le32(e + 12),
 			.enabled = flags & 1,
 		};
 		if (!(flags & 3))
@@ -143,32 +141,32 @@ static void madt_entry(struct acpi_info *ai, const uint8_t *e)
 	case 1:
 		if (ai->n_ioapics < ACPI_MAX_IOAPICS)
 			ai->ioapics[ai->n_ioapics++] = (struct acpi_ioapic){
-				.id = e[2], .base = rd32(e + 4), .gsi_base = rd32(e + 8) };
+				.id = e[2], .base = get_le32(e + 4), .gsi_base = get_le32(e + 8) };
 		break;
 	case 2:
 		if (ai->n_isos < ACPI_MAX_ISOS)
 			ai->isos[ai->n_isos++] = (struct acpi_iso){
-				.bus = e[2], .source = e[3], .gsi = rd32(e + 4),
-				.flags = rd16(e + 8) };
+				.bus = e[2], .source = e[3], .gsi = get_le32(e + 4),
+				.flags = get_le16(e + 8) };
 		break;
 	case 3:
 		if (ai->n_nmis < ACPI_MAX_NMIS)
 			ai->nmis[ai->n_nmis++] = (struct acpi_nmi){
-				.is_gsi = true, .flags = rd16(e + 2), .gsi = rd32(e + 4) };
+				.is_gsi = true, .flags = get_le16(e + 2), .gsi = get_le32(e + 4) };
 		break;
 	case 4:
 		if (ai->n_nmis < ACPI_MAX_NMIS)
 			ai->nmis[ai->n_nmis++] = (struct acpi_nmi){
 				.uid = e[2] == 0xff ? 0xffffffffu : e[2],
-				.flags = rd16(e + 3), .lint = e[5] };
+				.flags = get_le16(e + 3), .lint = e[5] };
 		break;
 	case 5:
-		ai->lapic_base = rd64(e + 4);
+		ai->lapic_base = get_le64(e + 4);
 		break;
 	case 10:
 		if (ai->n_nmis < ACPI_MAX_NMIS)
 			ai->nmis[ai->n_nmis++] = (struct acpi_nmi){
-				.flags = rd16(e + 2), .uid = rd32(e + 4), .lint = e[8] };
+				.flags = get_le16(e + 2), .uid = get_le32(e + 4), .lint = e[8] };
 		break;
 	}
 }
@@ -182,8 +180,8 @@ int acpi_parse_madt(struct acpi_info *ai, const struct acpi_sdt_header *t)
 		pr_warn("acpi: APIC: too short (%u bytes), ignored\n", len);
 		return -EINVAL;
 	}
-	ai->lapic_base = rd32(p + 36);
-	ai->pcat_compat = rd32(p + 40) & 1;
+	ai->lapic_base = get_le32(p + 36);
+	ai->pcat_compat = get_le32(p + 40) & 1;
 	while (off + 2 <= len) {
 		uint8_t type = p[off], elen = p[off + 1];
 		if (elen < madt_min_len(type) || elen > len - off) {
@@ -226,20 +224,20 @@ int acpi_parse_fadt(struct acpi_info *ai, const struct acpi_sdt_header *t)
 		pr_warn("acpi: FACP: too short (%u bytes), ignored\n", len);
 		return -EINVAL;
 	}
-	ai->dsdt_phys = rd32(p + 40);
-	ai->sci_irq = rd16(p + 46);
-	ai->smi_cmd = rd32(p + 48);
+	ai->dsdt_phys = get_le32(p + 40);
+	ai->sci_irq = get_le16(p + 46);
+	ai->smi_cmd = get_le32(p + 48);
 	ai->acpi_enable = p[52];
 	cnt_len = p[89] ? p[89] : 2;
-	if (rd32(p + 64))
-		ai->pm1a_cnt = io_gas(rd32(p + 64), cnt_len);
-	if (rd32(p + 68))
-		ai->pm1b_cnt = io_gas(rd32(p + 68), cnt_len);
-	if (rd32(p + 76))
-		ai->pm_tmr = io_gas(rd32(p + 76), 4);
+	if (get_le32(p + 64))
+		ai->pm1a_cnt = io_gas(get_le32(p + 64), cnt_len);
+	if (get_le32(p + 68))
+		ai->pm1b_cnt = io_gas(get_le32(p + 68), cnt_len);
+	if (get_le32(p + 76))
+		ai->pm_tmr = io_gas(get_le32(p + 76), 4);
 	ai->century = p[108];
-	ai->boot_arch = rd16(p + 109);
-	ai->fadt_flags = rd32(p + 112);
+	ai->boot_arch = get_le16(p + 109);
+	ai->fadt_flags = get_le32(p + 112);
 	if (len >= 129) {
 		memcpy(&ai->reset_reg, p + 116, sizeof(ai->reset_reg));
 		ai->reset_value = p[128];
@@ -247,8 +245,8 @@ int acpi_parse_fadt(struct acpi_info *ai, const struct acpi_sdt_header *t)
 				      ai->reset_reg.address &&
 				      ai->reset_reg.space <= ACPI_SPACE_IO;
 	}
-	if (len >= 148 && rd64(p + 140))
-		ai->dsdt_phys = rd64(p + 140);
+	if (len >= 148 && get_le64(p + 140))
+		ai->dsdt_phys = get_le64(p + 140);
 	fadt_xblock(p, len, 172, &ai->pm1a_cnt);
 	fadt_xblock(p, len, 184, &ai->pm1b_cnt);
 	fadt_xblock(p, len, 208, &ai->pm_tmr);
@@ -264,13 +262,13 @@ int acpi_parse_hpet(struct acpi_info *ai, const struct acpi_sdt_header *t)
 		pr_warn("acpi: HPET: too short (%u bytes), ignored\n", t->length);
 		return -EINVAL;
 	}
-	if (p[40] != ACPI_SPACE_MEM || !rd64(p + 44)) {
+	if (p[40] != ACPI_SPACE_MEM || !get_le64(p + 44)) {
 		pr_warn("acpi: HPET: not in memory space, ignored\n");
 		return -EINVAL;
 	}
-	ai->hpet_base = rd64(p + 44);
+	ai->hpet_base = get_le64(p + 44);
 	ai->hpet_number = p[52];
-	ai->hpet_min_tick = rd16(p + 53);
+	ai->hpet_min_tick = get_le16(p + 53);
 	ai->have_hpet = true;
 	return 0;
 }
@@ -284,7 +282,7 @@ int acpi_parse_mcfg(struct acpi_info *ai, const struct acpi_sdt_header *t)
 		return -EINVAL;
 	}
 	for (uint32_t off = 44; off + 16 <= t->length; off += 16) {
-		struct acpi_mcfg m = { rd64(p + off), rd16(p + off + 8), p[off + 10],
+		struct acpi_mcfg m = { get_le64(p + off), get_le16(p + off + 8), p[off + 10],
 				       p[off + 11] };
 		if (m.bus_end < m.bus_start || !m.base) {
 			pr_warn("acpi: MCFG: bad entry at offset %u, ignored\n", off);
@@ -351,7 +349,7 @@ int acpi_parse_all(struct acpi_info *ai, const void *rsdp, size_t rsdp_len,
 		return -EINVAL;
 	if (xsdt) {
 		root = acpi_map_table(map, root_pa, "XSDT");
-		rsdt_pa = rd32((const uint8_t *)rsdp + 16);
+		rsdt_pa = get_le32((const uint8_t *)rsdp + 16);
 	}
 	if (!root && (!xsdt || rsdt_pa)) {
 		root_pa = xsdt ? rsdt_pa : root_pa;
@@ -366,7 +364,7 @@ int acpi_parse_all(struct acpi_info *ai, const void *rsdp, size_t rsdp_len,
 	size_t esize = xsdt ? 8 : 4, n = (root->length - HDR_LEN) / esize;
 	const uint8_t *ents = (const uint8_t *)root + HDR_LEN;
 	for (size_t i = 0; i < n; i++) {
-		paddr_t pa = xsdt ? rd64(ents + i * esize) : rd32(ents + i * esize);
+		paddr_t pa = xsdt ? get_le64(ents + i * esize) : get_le32(ents + i * esize);
 		if (pa == root_pa) {
 			pr_warn("acpi: %s entry %zu points at itself, ignored\n",
 				xsdt ? "XSDT" : "RSDT", i);

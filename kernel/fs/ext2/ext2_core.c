@@ -6,6 +6,7 @@
  */
 #include <aegis/errno.h>
 #include <aegis/string.h>
+#include <aegis/unaligned.h>
 
 #include "ext2_core.h"
 
@@ -21,8 +22,6 @@
 #define S_IFREG_		0100000
 #define S_IFLNK_		0120000
 
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 
 /* bytes of the disk, refusing anything past its end */
 static int rd(struct ext2_vol *v, uint64_t off, void *buf, size_t len)
@@ -45,23 +44,23 @@ int ext2_mount_check(struct ext2_vol *v)
 
 	if ((err = rd(v, 1024, sb, sizeof(sb))))
 		return err == -EIO ? -EINVAL : err;
-	if (le16(sb + 56) != EXT2_MAGIC)
+	if (get_le16(sb + 56) != EXT2_MAGIC)
 		return -EINVAL;
-	log = le32(sb + 24);
+	log = get_le32(sb + 24);
 	if (log > 2)
 		return -EINVAL;				/* blocks of 1, 2 or 4 KiB */
 	v->block_size = 1024u << log;
-	v->inodes_count = le32(sb + 0);
-	v->blocks_count = le32(sb + 4);
-	v->free_blocks = le32(sb + 12);
-	v->free_inodes = le32(sb + 16);
-	v->first_data_block = le32(sb + 20);
-	v->blocks_per_group = le32(sb + 32);
-	v->inodes_per_group = le32(sb + 40);
-	v->rev = le32(sb + 76);
-	v->inode_size = v->rev ? le16(sb + 88) : 128;
-	v->feature_incompat = v->rev ? le32(sb + 96) : 0;
-	v->feature_ro_compat = v->rev ? le32(sb + 100) : 0;
+	v->inodes_count = get_le32(sb + 0);
+	v->blocks_count = get_le32(sb + 4);
+	v->free_blocks = get_le32(sb + 12);
+	v->free_inodes = get_le32(sb + 16);
+	v->first_data_block = get_le32(sb + 20);
+	v->blocks_per_group = get_le32(sb + 32);
+	v->inodes_per_group = get_le32(sb + 40);
+	v->rev = get_le32(sb + 76);
+	v->inode_size = v->rev ? get_le16(sb + 88) : 128;
+	v->feature_incompat = v->rev ? get_le32(sb + 96) : 0;
+	v->feature_ro_compat = v->rev ? get_le32(sb + 100) : 0;
 	memcpy(v->volume_name, sb + 120, 16);
 	v->volume_name[16] = 0;
 	if (v->first_data_block != (v->block_size == 1024 ? 1u : 0u) ||
@@ -95,7 +94,7 @@ int ext2_read_inode(struct ext2_vol *v, uint32_t ino, struct ext2_inode_info *ou
 		return -EIO;
 	if ((err = rd(v, (uint64_t)(v->first_data_block + 1) * v->block_size + (uint64_t)group * 32, gd, 32)))
 		return err;
-	table = le32(gd + 8);
+	table = get_le32(gd + 8);
 	/* the whole table of this group must be inside the file system */
 	if (!valid_block(v, table) ||
 	    (uint64_t)table + ((uint64_t)v->inodes_per_group * v->inode_size + v->block_size - 1) / v->block_size >
@@ -105,20 +104,20 @@ int ext2_read_inode(struct ext2_vol *v, uint32_t ino, struct ext2_inode_info *ou
 		return err;
 	memset(out, 0, sizeof(*out));
 	out->ino = ino;
-	out->mode = le16(raw + 0);
-	out->uid = le16(raw + 2) | (uint32_t)le16(raw + 120) << 16;
-	out->size = le32(raw + 4);
-	out->atime = le32(raw + 8);
-	out->ctime = le32(raw + 12);
-	out->mtime = le32(raw + 16);
-	out->gid = le16(raw + 24) | (uint32_t)le16(raw + 122) << 16;
-	out->links = le16(raw + 26);
-	out->sectors = le32(raw + 28);
-	out->flags = le32(raw + 32);
+	out->mode = get_le16(raw + 0);
+	out->uid = get_le16(raw + 2) | (uint32_t)get_le16(raw + 120) << 16;
+	out->size = get_le32(raw + 4);
+	out->atime = get_le32(raw + 8);
+	out->ctime = get_le32(raw + 12);
+	out->mtime = get_le32(raw + 16);
+	out->gid = get_le16(raw + 24) | (uint32_t)get_le16(raw + 122) << 16;
+	out->links = get_le16(raw + 26);
+	out->sectors = get_le32(raw + 28);
+	out->flags = get_le32(raw + 32);
 	for (int i = 0; i < 15; i++)
-		out->block[i] = le32(raw + 40 + 4 * i);
+		out->block[i] = get_le32(raw + 40 + 4 * i);
 	if ((out->mode & S_IFMT_) == S_IFREG_ && v->rev)
-		out->size |= (uint64_t)le32(raw + 108) << 32;	/* i_size_high */
+		out->size |= (uint64_t)get_le32(raw + 108) << 32;	/* i_size_high */
 	return 0;
 }
 
@@ -136,7 +135,7 @@ static int indirect(struct ext2_vol *v, uint32_t b, uint32_t k, uint32_t *out)
 		return -EIO;
 	if ((err = rd(v, (uint64_t)b * v->block_size + 4ull * k, e, 4)))
 		return err;
-	*out = le32(e);
+	*out = get_le32(e);
 	return 0;
 }
 
@@ -220,8 +219,8 @@ int ext2_dir_iterate(struct ext2_vol *v, const struct ext2_inode_info *dir, uint
 		size_t nlen;
 		if (block_end - *pos < 8 || ext2_read_data(v, dir, *pos, hdr, 8) != 8)
 			return -EIO;
-		ino = le32(hdr);
-		rec = le16(hdr + 4);
+		ino = get_le32(hdr);
+		rec = get_le16(hdr + 4);
 		nlen = hdr[6];
 		if (!(v->feature_incompat & INCOMPAT_FILETYPE))
 			nlen |= (size_t)hdr[7] << 8;
