@@ -55,6 +55,25 @@ static size_t junk(char *buf, size_t cap)
 	return n;
 }
 
+/*
+ * The junk may spell a real request against the victim ("stop " followed by the
+ * "status victim.service" token is "stop status victim.service"). Stopping a
+ * named unit is correct behaviour, not a fault the test looks for, so a
+ * request with a verb that changes a unit's state never names the victim.
+ */
+static void spare_victim(char *buf, size_t n)
+{
+	static const char *verbs[] = { "stop", "restart", "reload", "enable", "disable" };
+	int changes = 0;
+	for (size_t v = 0; v < sizeof(verbs) / sizeof(verbs[0]); v++)
+		if (memmem(buf, n, verbs[v], strlen(verbs[v])))
+			changes = 1;
+	if (!changes)
+		return;
+	for (char *p = buf; (p = memmem(p, n - (size_t)(p - buf), "victim", 6)); p += 6)
+		p[0] = 'V';
+}
+
 static void dgram(const char *path, const char *buf, size_t n)
 {
 	struct sockaddr_un sa;
@@ -114,6 +133,7 @@ int main(int argc, char **argv)
 				buf[0] = 'x';
 			if (n >= 4 && !strncmp(buf, "exit", 4))
 				buf[0] = 'x';
+			spare_victim(buf, n);
 			control(ctl, buf, n);
 			break;
 		}
