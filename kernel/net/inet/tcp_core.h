@@ -117,6 +117,11 @@ struct tcb {
 	bool rtt_timing;
 	int retries;			/* consecutive expirations of rto_at */
 	int unacked_segs;		/* full segments received since our last ACK */
+
+	/* private to tcp_core.c */
+	uint32_t max_snd_wnd;		/* largest window the peer offered (sender SWS) */
+	unsigned events;		/* TCP_EV_* gathered, reported once per call */
+	bool ack_now;			/* an ACK is owed before this call returns */
 };
 
 #define TCP_DEFAULT_MSS		536		/* if the peer sends no MSS option */
