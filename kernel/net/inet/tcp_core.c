@@ -42,9 +42,10 @@
  *  - a zero-length segment is acceptable up to and including the right edge
  *    of the window, and one that spans the whole window is acceptable (as in
  *    Linux); a bare FIN at RCV.NXT is acceptable even with a zero window;
- *  - a pure ACK carries SEQ=min(SND.NXT, SND.UNA+SND.WND) (as Linux), so that
- *    probes past a zero window do not get our ACKs refused;
- *  - a FIN that arrives out of order is dropped (the peer retransmits it).
+ *  - a pure ACK carries SEQ=min(SND.MAX, SND.UNA+SND.WND) (BSD and Linux),
+ *    see tcp_send_ack();
+ *  - a FIN that arrives out of order is dropped (the peer retransmits it);
+ *  - a RST in TIME-WAIT is ignored (RFC 1337), so TIME-WAIT always lasts.
  */
 #include <aegis/types.h>
 #include <aegis/errno.h>
@@ -299,7 +300,13 @@ static uint32_t tcp_xmit(struct tcb *t, uint32_t seq, uint32_t n, bool fin, uint
 	return used;
 }
 
-/* a pure ACK; during SYN_RECEIVED that is the SYN-ACK again */
+/*
+ * A pure ACK; during SYN_RECEIVED that is the SYN-ACK again.  Its SEQ is
+ * SND.MAX rather than SND.NXT, as in BSD: after a go-back-N retransmission
+ * SND.NXT may lie below the peer's RCV.NXT, and if both ends are in that
+ * position each refuses the other's ACKs forever.  It is capped at the right
+ * edge of the peer's window so that it stays acceptable during probes.
+ */
 static void tcp_send_ack(struct tcb *t)
 {
 	struct tcp_seg s;
@@ -312,7 +319,7 @@ static void tcp_send_ack(struct tcb *t)
 	if (!synchronized(t))
 		return;
 	memset(&s, 0, sizeof(s));
-	s.seq = seq_lt(wnd_end, t->snd_nxt) ? wnd_end : t->snd_nxt;
+	s.seq = seq_lt(wnd_end, t->snd_max) ? wnd_end : t->snd_max;
 	s.ack = t->rcv_nxt;
 	s.flags = TCP_ACK;
 	s.wnd = tcp_adv_window(t);
@@ -877,7 +884,7 @@ static void tcp_reset_received(struct tcb *t)
 	case TCP_CLOSE_WAIT:
 		tcp_close_conn(t, ECONNRESET);
 		break;
-	default:			/* CLOSING, LAST_ACK, TIME_WAIT */
+	default:			/* CLOSING, LAST_ACK */
 		tcp_close_conn(t, 0);
 		break;
 	}
@@ -975,6 +982,9 @@ static void tcp_input_synchronized(struct tcb *t, const struct tcp_seg *s, uint3
 		return;
 	}
 	if (s->flags & TCP_RST) {
+		/* RFC 1337: a RST cannot cut TIME-WAIT short */
+		if (t->state == TCP_TIME_WAIT)
+			return;
 		if (seq == t->rcv_nxt)
 			tcp_reset_received(t);
 		else
