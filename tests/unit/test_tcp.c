@@ -521,6 +521,723 @@ static void test_sim_lossy(int nseeds)
 	}
 }
 
+/* ---- scenarios, segment by segment ---- */
+static struct end *A = &E[0], *B = &E[1];
+static uint8_t pattern[1 << 17];
+static long scenario_checks;
+
+static void pair4(uint32_t asnd, uint32_t arcv, uint32_t bsnd, uint32_t brcv, uint16_t mss)
+{
+	end_init(A, 0, asnd, arcv, mss);
+	end_init(B, 1, bsnd, brcv, mss);
+}
+
+static void pair(uint32_t sndcap, uint32_t rcvcap, uint16_t mss)
+{
+	pair4(sndcap, rcvcap, rcvcap, sndcap, mss);
+}
+
+/* hand every segment `from` has emitted to `to`; returns how many */
+static int deliver(struct end *from, struct end *to, uint64_t now)
+{
+	struct pkt batch[512];
+	int n = from->nout;
+
+	memcpy(batch, from->out, n * sizeof(*batch));
+	from->nout = 0;
+	for (int i = 0; i < n; i++) {
+		if (to->t.state != TCP_CLOSED) {
+			tcp_input(&to->t, &batch[i].s, now);
+			check_invariants(&to->t);
+		}
+		pkt_free(&batch[i]);
+	}
+	return n;
+}
+
+static void pump(uint64_t now)
+{
+	for (int i = 0; i < 1000; i++)
+		if (!deliver(A, B, now) && !deliver(B, A, now))
+			return;
+	CHECK(!"pump does not settle");
+}
+
+/* fire the earliest timer of either end */
+static uint64_t fire_next(uint64_t now)
+{
+	uint64_t da = tcp_next_deadline(&A->t), db = tcp_next_deadline(&B->t);
+	uint64_t d = min_u64(da, db);
+
+	CHECK(d != UINT64_MAX);
+	if (d < now)
+		d = now;
+	if (da <= d)
+		tcp_timer(&A->t, d);
+	if (db <= d)
+		tcp_timer(&B->t, d);
+	check_invariants(&A->t);
+	check_invariants(&B->t);
+	return d;
+}
+
+static void establish(uint64_t now)
+{
+	struct pkt syn;
+
+	tcp_connect(&A->t, 1000, now);
+	CHECK(A->nout == 1 && A->out[0].s.flags == TCP_SYN && A->out[0].s.mss == A->t.our_mss);
+	syn = A->out[0];
+	A->nout = 0;
+	tcp_accept_syn(&B->t, &syn.s, 5000, now);
+	pkt_free(&syn);
+	CHECK(B->t.state == TCP_SYN_RECEIVED);
+	CHECK(B->nout == 1 && B->out[0].s.flags == (TCP_SYN | TCP_ACK) && B->out[0].s.ack == 1001);
+	pump(now);
+	CHECK(A->t.state == TCP_ESTABLISHED && B->t.state == TCP_ESTABLISHED);
+	CHECK((A->ev_all & TCP_EV_CONNECTED) && (B->ev_all & TCP_EV_CONNECTED));
+	CHECK(A->t.snd_una == 1001 && B->t.snd_una == 5001);
+	scenario_checks++;
+}
+
+static struct pkt *last_out(struct end *e)
+{
+	CHECK(e->nout > 0);
+	return &e->out[e->nout - 1];
+}
+
+static void test_refused(void)
+{
+	struct tcp_seg r;
+	struct tcp_span sp;
+
+	pair(4096, 4096, 1460);
+	tcp_connect(&A->t, 77, 0);
+	CHECK(A->nout == 1 && A->out[0].s.seq == 77);
+	/* a RST without ACK, or acking the wrong thing, is ignored */
+	memset(&r, 0, sizeof(r));
+	r.flags = TCP_RST;
+	tcp_input(&A->t, &r, 1);
+	r.flags = TCP_RST | TCP_ACK;
+	r.ack = 5000;
+	tcp_input(&A->t, &r, 1);
+	CHECK(A->t.state == TCP_SYN_SENT && !A->closed_seen);
+	/* the RST a closed port answers with */
+	CHECK(tcp_reset_for(&A->out[0].s, &r));
+	tcp_input(&A->t, &r, 2);
+	CHECK(A->t.state == TCP_CLOSED && A->t.err == ECONNREFUSED);
+	CHECK(A->ev_all == (TCP_EV_ERROR | TCP_EV_CLOSED));
+	/* everything is a no-op now (the callbacks check nothing comes) */
+	tcp_input(&A->t, &A->out[0].s, 3);
+	tcp_timer(&A->t, 100 * SEC);
+	tcp_shutdown_send(&A->t, 4);
+	tcp_abort(&A->t, 5);
+	tcp_send_space(&A->t, &sp);
+	CHECK(sp.n[0] == 0 && sp.n[1] == 0);
+	CHECK(tcp_next_deadline(&A->t) == UINT64_MAX);
+	scenario_checks++;
+}
+
+static void test_syn_timeout(void)
+{
+	uint64_t now = 0, expect = TCP_RTO_INITIAL_NS;
+	int syns = 1;
+
+	pair(4096, 4096, 1460);
+	tcp_connect(&A->t, 1, now);
+	for (;;) {
+		uint64_t d = tcp_next_deadline(&A->t);
+
+		if (A->t.state == TCP_CLOSED)
+			break;
+		CHECK(d - now == expect);
+		now = d;
+		tcp_timer(&A->t, now);
+		check_invariants(&A->t);
+		if (A->t.state != TCP_CLOSED) {
+			CHECK(last_out(A)->s.flags == TCP_SYN && last_out(A)->s.seq == 1);
+			syns++;
+		}
+		expect = MIN(expect * 2, TCP_RTO_MAX_NS);
+	}
+	CHECK(syns == 1 + TCP_SYN_RETRIES && A->nout == syns);
+	CHECK(A->t.err == ETIMEDOUT && A->ev_all == (TCP_EV_ERROR | TCP_EV_CLOSED));
+	/* 1 + 2 + 4 + 8 + 16 + 32 + 60 */
+	CHECK(now == 123 * SEC);
+	scenario_checks++;
+}
+
+static void test_data_giveup(void)
+{
+	uint64_t now = 10 * SEC, prev_gap = 0;
+	int rexmit = 0;
+
+	pair(65536, 65536, 1460);
+	establish(now);
+	CHECK(app_write(A, pattern, 1000, now) == 1000);
+	CHECK(A->nout == 1 && last_out(A)->s.len == 1000);
+	end_clear_outbox(A);
+	while (A->t.state != TCP_CLOSED) {
+		uint64_t d = tcp_next_deadline(&A->t);
+
+		CHECK(d == A->t.rto_at);
+		if (prev_gap)
+			CHECK(d - now == MIN(prev_gap * 2, TCP_RTO_MAX_NS));
+		prev_gap = d - now;
+		now = d;
+		tcp_timer(&A->t, now);
+		check_invariants(&A->t);
+		if (A->nout) {
+			CHECK(A->nout == 1 && last_out(A)->s.seq == 1001 && last_out(A)->s.len == 1000);
+			CHECK(A->t.cwnd == A->t.mss);
+			rexmit++;
+			end_clear_outbox(A);
+		}
+	}
+	CHECK(rexmit == TCP_DATA_RETRIES);
+	CHECK(A->t.err == ETIMEDOUT && (A->ev_all & (TCP_EV_ERROR | TCP_EV_CLOSED)));
+	scenario_checks++;
+}
+
+static void test_rst_checks(void)
+{
+	struct tcp_seg r;
+	uint32_t rn;
+
+	pair(65536, 65536, 1460);
+	establish(0);
+	rn = B->t.rcv_nxt;
+	memset(&r, 0, sizeof(r));
+	/* in the window but not exact: challenge ACK, nothing else */
+	r.flags = TCP_RST;
+	r.seq = rn + 10;
+	tcp_input(&B->t, &r, 1);
+	CHECK(B->t.state == TCP_ESTABLISHED && B->nout == 1);
+	CHECK(B->out[0].s.flags == TCP_ACK && B->out[0].s.ack == rn && B->out[0].s.seq == 5001);
+	end_clear_outbox(B);
+	/* outside the window: dropped silently */
+	r.seq = rn + 100000;
+	tcp_input(&B->t, &r, 2);
+	r.seq = rn - 1;
+	tcp_input(&B->t, &r, 2);
+	CHECK(B->t.state == TCP_ESTABLISHED && B->nout == 0);
+	/* a SYN in a synchronized state: challenge ACK */
+	r.flags = TCP_SYN;
+	r.seq = rn + 5;
+	tcp_input(&B->t, &r, 3);
+	CHECK(B->t.state == TCP_ESTABLISHED && B->nout == 1 && B->out[0].s.flags == TCP_ACK);
+	end_clear_outbox(B);
+	/* exactly at RCV.NXT: reset */
+	r.flags = TCP_RST;
+	r.seq = rn;
+	tcp_input(&B->t, &r, 4);
+	CHECK(B->t.state == TCP_CLOSED && B->t.err == ECONNRESET && B->nout == 0);
+	CHECK((B->ev_all & (TCP_EV_ERROR | TCP_EV_CLOSED)) == (TCP_EV_ERROR | TCP_EV_CLOSED));
+	/* and a RST exactly at RCV.NXT in CLOSE_WAIT too */
+	pair(65536, 65536, 1460);
+	establish(0);
+	tcp_shutdown_send(&A->t, 1);
+	pump(1);
+	CHECK(B->t.state == TCP_CLOSE_WAIT && tcp_recv_eof(&B->t));
+	r.seq = B->t.rcv_nxt;
+	tcp_input(&B->t, &r, 2);
+	CHECK(B->t.state == TCP_CLOSED && B->t.err == ECONNRESET);
+	scenario_checks++;
+}
+
+/* run A -> B until B has read `total` bytes of pattern, reading `chunk` at a time */
+static uint64_t transfer(uint64_t now, size_t total, size_t *written, size_t *got, size_t chunk)
+{
+	static uint8_t buf[1 << 17];
+
+	for (int iter = 0; *got < total; iter++) {
+		CHECK(iter < 100000);
+		if (*written < total)
+			*written += app_write(A, pattern + *written, total - *written, now);
+		pump(now);
+		size_t n = app_read(B, buf, chunk, now);
+		CHECK(memcmp(buf, pattern + *got, n) == 0);
+		*got += n;
+		pump(now);
+		if (!n && !A->nout && !B->nout)
+			now = fire_next(now);
+	}
+	return now;
+}
+
+static void test_zero_window(void)
+{
+	static uint8_t buf[8192];
+	uint64_t now = 0, gap = 0;
+	size_t written = 0, got = 0;
+
+	pair4(65536, 65536, 65536, 4096, 1000);
+	establish(now);
+	A->t.nodelay = true;
+	written = app_write(A, pattern, 20000, now);
+	CHECK(written == 20000);
+	pump(now);
+	/* 96 bytes of window left: sender SWS avoidance holds them until the
+	 * persist timer overrides it */
+	CHECK(B->t.rcv.len == 4000 && A->t.snd_wnd == 96 && A->nout == 0);
+	CHECK(A->t.persist_at && !A->t.rto_at);
+	now = A->t.persist_at;
+	tcp_timer(&A->t, now);
+	CHECK(A->nout == 1 && A->out[0].s.len == 96);
+	pump(now);
+	CHECK(B->t.rcv.len == 4096 && B->t.delack_at);	/* one segment: ACK delayed */
+	now = B->t.delack_at;
+	tcp_timer(&B->t, now);
+	pump(now);
+	CHECK(A->t.snd_wnd == 0);
+	CHECK(A->t.persist_at && !A->t.rto_at);
+	/* probes: one byte each, answered with a zero window, backing off */
+	for (int i = 0; i < 4; i++) {
+		uint64_t d = tcp_next_deadline(&A->t);
+
+		CHECK(d == A->t.persist_at);
+		if (gap)
+			CHECK(d - now == 2 * gap);
+		gap = d - now;
+		now = d;
+		tcp_timer(&A->t, now);
+		CHECK(A->nout == 1 && last_out(A)->s.len == 1);
+		CHECK(last_out(A)->s.seq == 1001 + 4096);
+		deliver(A, B, now);
+		CHECK(B->nout == 1 && B->out[0].s.wnd == 0 && B->out[0].s.ack == 1001 + 4096);
+		deliver(B, A, now);
+		CHECK(A->t.state == TCP_ESTABLISHED && A->t.retries == 0);
+	}
+	/* the reader makes room: a window update goes out at once */
+	CHECK(app_read(B, buf, 4096, now) == 4096);
+	CHECK(memcmp(buf, pattern, 4096) == 0);
+	got = 4096;
+	CHECK(B->nout == 1 && B->out[0].s.wnd == 4096);
+	deliver(B, A, now);
+	CHECK(A->t.persist_at == 0 && A->nout > 0);
+	transfer(now, 20000, &written, &got, 1000);
+	scenario_checks++;
+}
+
+static void test_time_wait(void)
+{
+	uint64_t now = 0, t2;
+	struct pkt *fin;
+
+	pair(65536, 65536, 1460);
+	establish(now);
+	tcp_shutdown_send(&A->t, now);
+	CHECK(A->t.state == TCP_FIN_WAIT_1 && last_out(A)->s.flags == (TCP_FIN | TCP_ACK));
+	pump(now);
+	CHECK(A->t.state == TCP_FIN_WAIT_2 && B->t.state == TCP_CLOSE_WAIT);
+	CHECK(B->ev_all & TCP_EV_READABLE);
+	tcp_shutdown_send(&B->t, now);
+	CHECK(B->t.state == TCP_LAST_ACK);
+	deliver(B, A, now);
+	CHECK(A->t.state == TCP_TIME_WAIT && A->t.timewait_at == now + TCP_TIMEWAIT_NS);
+	end_clear_outbox(A);			/* the last ACK is lost */
+	now = tcp_next_deadline(&B->t);
+	tcp_timer(&B->t, now);
+	fin = last_out(B);
+	CHECK(fin->s.flags & TCP_FIN);
+	now += 5 * SEC;
+	deliver(B, A, now);
+	CHECK(A->t.state == TCP_TIME_WAIT && A->t.timewait_at == now + TCP_TIMEWAIT_NS);
+	CHECK(A->nout == 1 && A->out[0].s.flags == TCP_ACK && A->out[0].s.ack == B->t.snd_max);
+	deliver(A, B, now);
+	CHECK(B->t.state == TCP_CLOSED && B->t.err == 0 && B->closed_seen);
+	t2 = A->t.timewait_at;
+	CHECK(tcp_next_deadline(&A->t) == t2);
+	tcp_timer(&A->t, t2 - 1);
+	CHECK(A->t.state == TCP_TIME_WAIT);
+	tcp_timer(&A->t, t2);
+	CHECK(A->t.state == TCP_CLOSED && A->t.err == 0 && A->closed_seen);
+	CHECK(!(A->ev_all & TCP_EV_ERROR));
+	scenario_checks++;
+}
+
+static void test_simultaneous_close(void)
+{
+	uint64_t now = 0;
+
+	pair(65536, 65536, 1460);
+	establish(now);
+	tcp_shutdown_send(&A->t, now);
+	tcp_shutdown_send(&B->t, now);
+	CHECK(A->nout == 1 && B->nout == 1);
+	/* the FINs cross */
+	{
+		struct pkt fa = A->out[0], fb = B->out[0];
+
+		A->nout = B->nout = 0;
+		tcp_input(&B->t, &fa.s, now);
+		tcp_input(&A->t, &fb.s, now);
+		pkt_free(&fa);
+		pkt_free(&fb);
+	}
+	CHECK(A->t.state == TCP_CLOSING && B->t.state == TCP_CLOSING);
+	pump(now);
+	CHECK(A->t.state == TCP_TIME_WAIT && B->t.state == TCP_TIME_WAIT);
+	now = fire_next(now);
+	CHECK(A->t.state == TCP_CLOSED && B->t.state == TCP_CLOSED);
+	CHECK(A->t.err == 0 && B->t.err == 0 && A->closed_seen && B->closed_seen);
+	scenario_checks++;
+}
+
+static void test_half_close(void)
+{
+	static uint8_t buf[1 << 16];
+	uint64_t now = 0;
+	struct tcp_span sp;
+	size_t written = 0, got = 0;
+
+	pair(16384, 16384, 1000);
+	establish(now);
+	tcp_shutdown_send(&A->t, now);
+	tcp_send_space(&A->t, &sp);
+	CHECK(sp.n[0] + sp.n[1] == 0);
+	pump(now);
+	CHECK(A->t.state == TCP_FIN_WAIT_2 && B->t.state == TCP_CLOSE_WAIT && tcp_recv_eof(&B->t));
+	/* B keeps sending, A keeps reading */
+	while (got < 100000) {
+		if (written < 100000)
+			written += app_write(B, pattern + written, 100000 - written, now);
+		pump(now);
+		size_t n = app_read(A, buf, sizeof(buf), now);
+		CHECK(memcmp(buf, pattern + got, n) == 0);
+		got += n;
+		pump(now);
+		if (!n)
+			now = fire_next(now);
+	}
+	CHECK(A->t.state == TCP_FIN_WAIT_2 && !tcp_recv_eof(&A->t));
+	tcp_shutdown_send(&B->t, now);
+	pump(now);
+	CHECK(A->t.state == TCP_TIME_WAIT && B->t.state == TCP_CLOSED && tcp_recv_eof(&A->t));
+	scenario_checks++;
+}
+
+static void test_reset_for(void)
+{
+	struct tcp_seg s, r;
+
+	memset(&s, 0, sizeof(s));
+	s.flags = TCP_ACK | TCP_PSH;
+	s.seq = 10;
+	s.ack = 12345;
+	s.len = 7;
+	s.data = pattern;
+	CHECK(tcp_reset_for(&s, &r) && r.flags == TCP_RST && r.seq == 12345);
+	s.flags = TCP_SYN;
+	s.len = 0;
+	s.seq = 0xffffffff;
+	CHECK(tcp_reset_for(&s, &r) && r.flags == (TCP_RST | TCP_ACK) && r.seq == 0 && r.ack == 0);
+	s.flags = TCP_FIN | TCP_PSH;
+	s.seq = 100;
+	s.len = 10;
+	CHECK(tcp_reset_for(&s, &r) && r.flags == (TCP_RST | TCP_ACK) && r.ack == 111);
+	s.flags = TCP_RST;
+	CHECK(!tcp_reset_for(&s, &r));
+	s.flags = TCP_RST | TCP_ACK;
+	CHECK(!tcp_reset_for(&s, &r));
+	scenario_checks++;
+}
+
+static void test_fast_retransmit(void)
+{
+	uint64_t now = 5 * SEC;
+	struct pkt segs[16], *re;
+	int n;
+
+	pair(65536, 65536, 1000);
+	establish(now);
+	A->t.nodelay = true;
+	CHECK(app_write(A, pattern, 10000, now) == 10000);
+	n = A->nout;
+	CHECK(n == 10);
+	memcpy(segs, A->out, n * sizeof(*segs));
+	A->nout = 0;
+	/* the first is lost; every later one draws an immediate dupack */
+	for (int i = 1; i < n; i++) {
+		tcp_input(&B->t, &segs[i].s, now);
+		CHECK(B->nout == i && last_out(B)->s.ack == 1001);
+	}
+	CHECK(B->t.nooo == 1);
+	for (int i = 0; i < 3; i++) {
+		struct pkt d = B->out[i];
+
+		tcp_input(&A->t, &d.s, now);
+		CHECK(A->nout == (i == 2));
+	}
+	re = last_out(A);
+	CHECK(re->s.seq == 1001 && re->s.len == 1000);
+	CHECK(A->t.in_recovery && now < A->t.rto_at);
+	CHECK(A->t.ssthresh == 5000 && A->t.cwnd == 5000 + 3000);
+	/* the retransmission fills the hole: B acks everything at once */
+	deliver(A, B, now);
+	CHECK(B->t.nooo == 0 && last_out(B)->s.ack == 11001 && B->t.rcv.len == 10000);
+	CHECK(memcmp(B->rbuf, pattern, 10000) == 0);
+	tcp_input(&A->t, &last_out(B)->s, now);
+	CHECK(!A->t.in_recovery && A->t.snd_una == 11001 && A->t.rto_at == 0);
+	for (int i = 0; i < n; i++)
+		pkt_free(&segs[i]);
+	scenario_checks++;
+}
+
+static void test_nagle(void)
+{
+	uint64_t now = 0;
+
+	for (int nodelay = 0; nodelay < 2; nodelay++) {
+		pair(65536, 65536, 1000);
+		establish(now);
+		A->t.nodelay = nodelay;
+		app_write(A, pattern, 10, now);
+		CHECK(A->nout == 1 && A->out[0].s.len == 10);
+		app_write(A, pattern + 10, 10, now);
+		CHECK(A->nout == 1 + nodelay);
+		app_write(A, pattern + 20, 990, now);	/* a full segment goes regardless */
+		CHECK(A->nout == 2 + nodelay && last_out(A)->s.len == (size_t)(1000 - 10 * nodelay));
+		if (nodelay)
+			continue;
+		app_write(A, pattern, 5, now);
+		CHECK(A->nout == 2);		/* held: data in flight */
+		deliver(A, B, now);
+		CHECK(B->nout == 1);		/* second segment: ACK now */
+		deliver(B, A, now);
+		CHECK(A->nout == 1 && A->out[0].s.len == 5);	/* all acked: it goes */
+		/* the last bytes go with the FIN despite data in flight */
+		end_clear_outbox(A);
+		app_write(A, pattern, 1500, now);
+		CHECK(A->nout == 1);
+		tcp_shutdown_send(&A->t, now);
+		CHECK(A->nout == 2 && A->out[1].s.len == 500 && (A->out[1].s.flags & TCP_FIN));
+	}
+	scenario_checks++;
+}
+
+static void test_delayed_ack(void)
+{
+	uint64_t now = 7 * SEC;
+
+	pair(65536, 65536, 1000);
+	establish(now);
+	A->t.nodelay = true;
+	app_write(A, pattern, 100, now);
+	deliver(A, B, now);
+	CHECK(B->nout == 0 && B->t.delack_at == now + TCP_DELACK_NS);
+	CHECK(tcp_next_deadline(&B->t) == now + TCP_DELACK_NS);
+	tcp_timer(&B->t, now + TCP_DELACK_NS - 1);
+	CHECK(B->nout == 0);
+	tcp_timer(&B->t, now + TCP_DELACK_NS);
+	CHECK(B->nout == 1 && B->out[0].s.ack == 1101 && B->t.delack_at == 0);
+	deliver(B, A, now + TCP_DELACK_NS);
+	now += SEC;
+	/* two full segments: the second is acknowledged at once */
+	app_write(A, pattern, 2000, now);
+	CHECK(A->nout == 2);
+	{
+		struct pkt s0 = A->out[0], s1 = A->out[1];
+
+		A->nout = 0;
+		tcp_input(&B->t, &s0.s, now);
+		CHECK(B->nout == 0);
+		tcp_input(&B->t, &s1.s, now);
+		CHECK(B->nout == 1 && B->out[0].s.ack == 3101);
+		pkt_free(&s0);
+		pkt_free(&s1);
+	}
+	/* data with the FIN is acknowledged at once */
+	end_clear_outbox(B);
+	app_write(A, pattern, 10, now);
+	tcp_shutdown_send(&A->t, now);
+	deliver(A, B, now);
+	CHECK(B->nout == 1 && B->out[0].s.ack == 3101 + 10 + 1);
+	scenario_checks++;
+}
+
+static void test_reassembly(void)
+{
+	struct pkt segs[20];
+	uint64_t now = 0;
+	int n;
+
+	pair(65536, 65536, 500);
+	establish(now);
+	A->t.nodelay = true;
+	A->t.cwnd = 100000;		/* all of it in one flight */
+	app_write(A, pattern, 9500, now);
+	n = A->nout;
+	CHECK(n == 19);
+	memcpy(segs, A->out, n * sizeof(*segs));
+	A->nout = 0;
+	/* every other one, backwards: 9 ranges, one too many is dropped */
+	for (int i = n - 1; i >= 1; i -= 2)
+		tcp_input(&B->t, &segs[i].s, now);
+	CHECK(B->t.nooo == TCP_MAX_OOO && B->t.rcv.len == 0);
+	CHECK(B->t.ooo[0].start == 1001 + 4 * 500);	/* segs[2] was dropped */
+	/* a duplicate changes nothing; one between two ranges joins them */
+	tcp_input(&B->t, &segs[16].s, now);
+	CHECK(B->t.nooo == TCP_MAX_OOO);
+	tcp_input(&B->t, &segs[17].s, now);
+	CHECK(B->t.nooo == TCP_MAX_OOO - 1);
+	/* the rest, out of order; ranges merge */
+	for (int i = n - 1; i >= 0; i--) {
+		tcp_input(&B->t, &segs[i].s, now);
+		check_invariants(&B->t);
+	}
+	CHECK(B->t.nooo == 0 && B->t.rcv.len == 9500);
+	CHECK(memcmp(B->rbuf, pattern, 9500) == 0);
+	CHECK(B->t.rcv_nxt == 1001 + 9500);
+	/* a segment overlapping old and new data is trimmed */
+	for (int i = 0; i < n; i++)
+		pkt_free(&segs[i]);
+	end_clear_outbox(B);
+	{
+		struct tcp_seg s;
+
+		memset(&s, 0, sizeof(s));
+		s.seq = B->t.rcv_nxt - 100;
+		s.ack = B->t.snd_nxt;
+		s.flags = TCP_ACK;
+		s.wnd = 65535;
+		s.data = pattern + 9400;
+		s.len = 300;
+		tcp_input(&B->t, &s, now);
+		CHECK(B->t.rcv.len == 9700 && memcmp(B->rbuf, pattern, 9700) == 0);
+		CHECK(B->nout == 1 && B->out[0].s.ack == 1001 + 9700);
+	}
+	scenario_checks++;
+}
+
+/* ---- fuzz: hostile segments against every state ---- */
+static long fuzz_segments, fuzz_states[TCP_TIME_WAIT + 1];
+
+static struct end *fuzz_setup(int kind, uint64_t now)
+{
+	pair(256 + rnd_below(20000), 256 + rnd_below(20000), (uint16_t)(64 + rnd_below(1400)));
+	if (kind == 0) {
+		tcp_connect(&A->t, (uint32_t)rnd(), now);
+		return A;
+	}
+	if (kind == 1) {
+		struct tcp_seg syn;
+
+		memset(&syn, 0, sizeof(syn));
+		syn.seq = (uint32_t)rnd();
+		syn.flags = TCP_SYN;
+		syn.wnd = (uint16_t)rnd();
+		syn.mss = (uint16_t)rnd();
+		tcp_accept_syn(&B->t, &syn, (uint32_t)rnd(), now);
+		return B;
+	}
+	establish(now);
+	A->t.nodelay = chance(0.5);
+	app_write(A, pattern, rnd_below(30000), now);
+	app_write(B, pattern, rnd_below(30000), now);
+	if (chance(0.5))
+		pump(now);
+	switch (kind) {
+	case 2:		/* ESTABLISHED */
+		break;
+	case 3:		/* FIN_WAIT_1 */
+		tcp_shutdown_send(&A->t, now);
+		break;
+	case 4:		/* FIN_WAIT_2 */
+	case 5:		/* CLOSE_WAIT */
+		tcp_shutdown_send(&A->t, now);
+		pump(now);
+		return kind == 4 ? A : B;
+	case 6:		/* CLOSING */
+		end_clear_outbox(A);
+		end_clear_outbox(B);
+		tcp_shutdown_send(&A->t, now);
+		tcp_shutdown_send(&B->t, now);
+		if (A->nout && (A->out[A->nout - 1].s.flags & TCP_FIN) && B->nout &&
+		    (B->out[B->nout - 1].s.flags & TCP_FIN))
+			tcp_input(&A->t, &B->out[B->nout - 1].s, now);
+		break;
+	case 7:		/* LAST_ACK */
+		tcp_shutdown_send(&A->t, now);
+		pump(now);
+		tcp_shutdown_send(&B->t, now);
+		return B;
+	case 8:		/* TIME_WAIT */
+		tcp_shutdown_send(&A->t, now);
+		pump(now);
+		tcp_shutdown_send(&B->t, now);
+		pump(now);
+		break;
+	}
+	return A;
+}
+
+static uint32_t fuzz_near(uint32_t base, uint32_t other)
+{
+	switch (rnd_below(5)) {
+	case 0:
+		return (uint32_t)rnd();
+	case 1:
+		return other + rnd_below(4000) - 2000;
+	case 2:
+		return base;
+	default:
+		return base + rnd_below(70000) - 2000;
+	}
+}
+
+static void test_fuzz(long nseg)
+{
+	uint64_t now = 1 * SEC;
+
+	while (fuzz_segments < nseg) {
+		int kind = (int)rnd_below(9);
+		struct end *e = fuzz_setup(kind, now);
+
+		check_invariants(&A->t);
+		check_invariants(&B->t);
+		end_clear_outbox(A);
+		end_clear_outbox(B);
+		A->sink = B->sink = SINK_DROP;
+		fuzz_states[e->t.state]++;
+		for (int i = 0; i < 60; i++) {
+			struct tcp_seg s;
+			uint32_t r = rnd_below(1000);
+			static uint8_t buf[4096];
+
+			now += rnd_below(50 * MS);
+			if (r < 30) {
+				uint64_t d = tcp_next_deadline(&e->t);
+
+				if (d != UINT64_MAX && d > now)
+					now = d;
+				tcp_timer(&e->t, now);
+			} else if (r < 50) {
+				app_write(e, pattern, rnd_below(5000), now);
+			} else if (r < 70) {
+				app_read(e, buf, rnd_below(sizeof(buf)), now);
+			} else if (r < 75) {
+				tcp_shutdown_send(&e->t, now);
+			} else if (r < 77) {
+				tcp_abort(&e->t, now);
+			} else {
+				memset(&s, 0, sizeof(s));
+				s.seq = fuzz_near(e->t.rcv_nxt, e->t.irs);
+				s.ack = fuzz_near(e->t.snd_una, e->t.snd_max);
+				s.flags = (uint8_t)(chance(0.6) ? (TCP_ACK | (rnd() & 0x0f & -chance(0.3)))
+							      : rnd() & 0x3f);
+				s.wnd = (uint16_t)(chance(0.2) ? 0 : rnd());
+				s.mss = (uint16_t)(chance(0.5) ? rnd_below(100) : rnd());
+				s.len = chance(0.5) ? 0 : rnd_below(3000);
+				s.data = pattern + rnd_below(1000);
+				tcp_input(&e->t, &s, now);
+				fuzz_segments++;
+			}
+			check_invariants(&e->t);
+		}
+	}
+}
+
 int main(void)
 {
 	clock_t c0 = clock();
@@ -533,6 +1250,26 @@ int main(void)
 	printf("sim: %ld runs, %ld bytes, %ld segments, %ld RTOs, %ld fast retransmits, "
 	       "%ld persist, %.1f s simulated\n", stats.runs, stats.bytes, stats.segments,
 	       stats.rtos, stats.fastrx, stats.probes, stats.simtime / 1e9);
-	printf("%.2f s\n", (double)(clock() - c0) / CLOCKS_PER_SEC);
+	for (size_t i = 0; i < sizeof(pattern); i++)
+		pattern[i] = (uint8_t)rnd();
+	test_refused();
+	test_syn_timeout();
+	test_data_giveup();
+	test_rst_checks();
+	test_zero_window();
+	test_time_wait();
+	test_simultaneous_close();
+	test_half_close();
+	test_reset_for();
+	test_fast_retransmit();
+	test_nagle();
+	test_delayed_ack();
+	test_reassembly();
+	printf("scenarios: %ld passed\n", scenario_checks);
+	test_fuzz(150000);
+	printf("fuzz: %ld hostile segments; start states", fuzz_segments);
+	for (int i = 0; i <= TCP_TIME_WAIT; i++)
+		printf(" %ld", fuzz_states[i]);
+	printf("\n%.2f s\n", (double)(clock() - c0) / CLOCKS_PER_SEC);
 	return 0;
 }
