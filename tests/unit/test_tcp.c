@@ -1110,6 +1110,57 @@ static void test_reassembly(void)
 	scenario_checks++;
 }
 
+static void test_simultaneous_open(void)
+{
+	struct pkt sa, sb;
+
+	pair(65536, 65536, 1000);
+	tcp_connect(&A->t, 100, 0);
+	tcp_connect(&B->t, 900, 0);
+	sa = A->out[0];
+	sb = B->out[0];
+	A->nout = B->nout = 0;
+	tcp_input(&A->t, &sb.s, 1);
+	tcp_input(&B->t, &sa.s, 1);
+	pkt_free(&sa);
+	pkt_free(&sb);
+	CHECK(A->t.state == TCP_SYN_RECEIVED && B->t.state == TCP_SYN_RECEIVED);
+	CHECK(A->nout == 1 && A->out[0].s.flags == (TCP_SYN | TCP_ACK) && A->out[0].s.seq == 100);
+	pump(1);
+	CHECK(A->t.state == TCP_ESTABLISHED && B->t.state == TCP_ESTABLISHED);
+	CHECK(A->t.snd_una == 101 && B->t.snd_una == 901 && A->t.rcv_nxt == 901);
+	size_t w = 0, g = 0;
+	transfer(1, 5000, &w, &g, 5000);
+	scenario_checks++;
+}
+
+/* the peer vanishes while its window is zero: the probes give up */
+static void test_persist_giveup(void)
+{
+	uint64_t now = 0;
+	int probes = 0;
+
+	pair4(65536, 65536, 65536, 2000, 1000);
+	establish(now);
+	A->t.nodelay = true;
+	app_write(A, pattern, 5000, now);
+	pump(now);
+	CHECK(A->t.snd_wnd == 0 && B->t.rcv.len == 2000);
+	while (A->t.state != TCP_CLOSED) {
+		now = tcp_next_deadline(&A->t);
+		CHECK(now == A->t.persist_at);
+		tcp_timer(&A->t, now);
+		check_invariants(&A->t);
+		if (A->nout) {
+			CHECK(A->nout == 1 && A->out[0].s.len == 1);
+			probes++;
+		}
+		end_clear_outbox(A);
+	}
+	CHECK(probes == TCP_DATA_RETRIES && A->t.err == ETIMEDOUT);
+	scenario_checks++;
+}
+
 /* ---- fuzz: hostile segments against every state ---- */
 static long fuzz_segments, fuzz_states[TCP_TIME_WAIT + 1];
 
@@ -1265,6 +1316,8 @@ int main(void)
 	test_nagle();
 	test_delayed_ack();
 	test_reassembly();
+	test_simultaneous_open();
+	test_persist_giveup();
 	printf("scenarios: %ld passed\n", scenario_checks);
 	test_fuzz(150000);
 	printf("fuzz: %ld hostile segments; start states", fuzz_segments);
