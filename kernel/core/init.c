@@ -8,6 +8,7 @@
 #include <aegis/kernel.h>
 #include <aegis/ktest.h>
 #include <aegis/mm.h>
+#include <aegis/net.h>
 #include <aegis/panic.h>
 #include <aegis/pci.h>
 #include <aegis/printk.h>
@@ -36,6 +37,7 @@ void kernel_main_continue(uint64_t entry_tsc)
 	sched_start();
 	syscall_init();
 	vfs_init();
+	net_init();		/* loopback and the network thread, before the NICs probe */
 	drivers_init();		/* PCI drivers bind (probes may sleep): after the scheduler */
 	tty_init();		/* after devfs exists */
 	(void)entry_tsc;

@@ -104,5 +104,23 @@ struct unix_msg {
 ssize_t unix_send(struct unix_sock *s, struct unix_msg *m, bool nonblock);
 ssize_t unix_recv(struct unix_sock *s, struct unix_msg *m, bool nonblock);
 void unix_skb_free(struct unix_skb *skb);
+/* Copies n bytes at offset off of m's iovecs to (to_user) or from kbuf: 0/-EFAULT. */
+int msg_iov_copy(struct unix_msg *m, size_t off, void *kbuf, size_t n, bool to_user);
+
+/* inet/socket_inet.c: AF_INET sockets, reached from socket.c with the user's arguments */
+extern const struct file_operations inet_fops;
+long inet_socket(int type, int protocol);
+long inet_bind(struct file *f, const void __user *uaddr, int len);
+long inet_connect(struct file *f, const void __user *uaddr, int len);
+long inet_listen(struct file *f, int backlog);
+long inet_accept(struct file *f, void __user *uaddr, int __user *ulen, int flags);
+long inet_getname(struct file *f, void __user *uaddr, int __user *ulen, bool peer);
+long inet_shutdown(struct file *f, int how);
+long inet_setsockopt(struct file *f, int level, int name, const void __user *val, int len);
+long inet_getsockopt(struct file *f, int level, int name, void __user *val, int __user *ulen);
+/* m's iovecs imported; m->to unused: the destination is uaddr/alen (NULL: none) */
+long inet_sendmsg(struct file *f, struct unix_msg *m, const void __user *uaddr, int alen);
+/* fills m->addr/addrlen with the sender */
+long inet_recvmsg(struct file *f, struct unix_msg *m);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * socket.c - the socket system calls: descriptors to sockets, addresses, msghdr
  * and control messages (SCM_RIGHTS, SCM_CREDENTIALS) between user space and the
- * AF_UNIX core (unix.c, unix_msg.c).  Every other family is -EAFNOSUPPORT.
+ * AF_UNIX core (unix.c, unix_msg.c).  AF_INET sockets are handed to
+ * inet/socket_inet.c; every other family is -EAFNOSUPPORT.
  */
 #include <aegis/errno.h>
 #include <aegis/mm.h>
@@ -31,6 +32,19 @@ static struct unix_sock *sock_get(int fd, struct file **fp)
 	*fp = f;
 	return file_private(f);
 }
+
+/* An AF_INET socket's call goes to inet/ (f_ is its file, referenced meanwhile). */
+#define INET_CALL(fd, call)						\
+	do {								\
+		struct file *f_ = fget(fd);				\
+		if (f_ && file_fops(f_) == &inet_fops) {		\
+			long r_ = (call);				\
+			file_put(f_);					\
+			return r_;					\
+		}							\
+		if (f_)							\
+			file_put(f_);					\
+	} while (0)
 
 #define SOCK_OR_RETURN(s, f, fd)				\
 	struct file *f;						\
@@ -101,6 +115,8 @@ static long install(struct unix_sock *s, int flags)
 
 long sys_socket(int family, int type, int protocol)
 {
+	if (family == AF_INET)
+		return inet_socket(type, protocol);
 	int base, err = check_type(family, type, protocol, &base);
 
 	if (err)
@@ -114,8 +130,10 @@ long sys_socket(int family, int type, int protocol)
 long sys_socketpair(int family, int type, int protocol, int __user *sv)
 {
 	struct unix_sock *a, *b;
-	int base, err = check_type(family, type, protocol, &base);
 	int k[2];
+	if (family == AF_INET)
+		return -EOPNOTSUPP;
+	int base, err = check_type(family, type, protocol, &base);
 
 	if (err)
 		return err;
@@ -143,6 +161,7 @@ long sys_socketpair(int family, int type, int protocol, int __user *sv)
 
 long sys_bind(int fd, const void __user *uaddr, int len)
 {
+	INET_CALL(fd, inet_bind(f_, uaddr, len));
 	struct sockaddr_un_k sa;
 	SOCK_OR_RETURN(s, f, fd);
 	long r = addr_from_user(&sa, uaddr, len);
@@ -155,6 +174,7 @@ long sys_bind(int fd, const void __user *uaddr, int len)
 
 long sys_listen(int fd, int backlog)
 {
+	INET_CALL(fd, inet_listen(f_, backlog));
 	SOCK_OR_RETURN(s, f, fd);
 	long r = unix_listen(s, backlog);
 
@@ -164,6 +184,7 @@ long sys_listen(int fd, int backlog)
 
 long sys_connect(int fd, const void __user *uaddr, int len)
 {
+	INET_CALL(fd, inet_connect(f_, uaddr, len));
 	struct sockaddr_un_k sa;
 	SOCK_OR_RETURN(s, f, fd);
 	long r = addr_from_user(&sa, uaddr, len);
@@ -181,6 +202,7 @@ long sys_accept4(int fd, void __user *uaddr, int __user *ulen, int flags)
 
 	if (flags & ~(SOCK_NONBLOCK | SOCK_CLOEXEC))
 		return -EINVAL;
+	INET_CALL(fd, inet_accept(f_, uaddr, ulen, flags));
 	SOCK_OR_RETURN(s, f, fd);
 	long r = unix_accept(s, nonblocking(f), &e);
 	file_put(f);
@@ -216,6 +238,7 @@ long sys_accept(int fd, void __user *uaddr, int __user *ulen)
 
 static long getname(int fd, void __user *uaddr, int __user *ulen, bool peer)
 {
+	INET_CALL(fd, inet_getname(f_, uaddr, ulen, peer));
 	struct sockaddr_un_k sa;
 	SOCK_OR_RETURN(s, f, fd);
 	long r = unix_getname(s, peer, &sa);
@@ -243,6 +266,7 @@ long sys_getpeername(int fd, void __user *uaddr, int __user *ulen)
 
 long sys_shutdown(int fd, int how)
 {
+	INET_CALL(fd, inet_shutdown(f_, how));
 	SOCK_OR_RETURN(s, f, fd);
 	long r = unix_shutdown(s, how);
 
@@ -256,6 +280,7 @@ struct linux_timeval {
 
 long sys_setsockopt(int fd, int level, int name, const void __user *val, int len)
 {
+	INET_CALL(fd, inet_setsockopt(f_, level, name, val, len));
 	int v = 0;
 	long r = 0;
 	SOCK_OR_RETURN(s, f, fd);
@@ -314,6 +339,7 @@ out:
 
 long sys_getsockopt(int fd, int level, int name, void __user *val, int __user *ulen)
 {
+	INET_CALL(fd, inet_getsockopt(f_, level, name, val, ulen));
 	int len, v = 0;
 	struct linux_ucred cred;
 	const void *p = &v;
@@ -511,7 +537,16 @@ static long do_send(int fd, struct unix_msg *m, const void __user *uaddr, int al
 	struct sockaddr_un_k sa;
 	struct unix_name to;
 	long r = 0;
-	struct file *f;
+	struct file *f = fget(fd);
+
+	if (f && file_fops(f) == &inet_fops) {
+		msg_drop_fds(m);	/* SCM_RIGHTS means nothing to AF_INET */
+		r = inet_sendmsg(f, m, uaddr, alen);
+		file_put(f);
+		return r;
+	}
+	if (f)
+		file_put(f);
 	struct unix_sock *s = sock_get(fd, &f);
 
 	if (IS_ERR(s)) {
@@ -621,6 +656,19 @@ long sys_recvfrom(int fd, void __user *buf, size_t len, int flags, void __user *
 	struct linux_iovec iov = { buf, MIN(len, 0x7ffff000) };
 	struct unix_msg m = { .iov = &iov, .niov = 1, .len = iov.iov_len, .user = true,
 			      .flags = flags };
+	struct file *fi = fget(fd);
+	if (fi && file_fops(fi) == &inet_fops) {
+		long r = inet_recvmsg(fi, &m);
+		file_put(fi);
+		if (r >= 0 && uaddr) {
+			long e = addr_to_user(&m.addr, m.addrlen, uaddr, ulen);
+			if (e)
+				return e;
+		}
+		return r;
+	}
+	if (fi)
+		file_put(fi);
 	SOCK_OR_RETURN(s, f, fd);
 	long r = unix_recv(s, &m, nonblocking(f));
 
@@ -647,7 +695,27 @@ long sys_recvmsg(int fd, struct linux_msghdr __user *umsg, int flags)
 	r = iov_import(&m, small, 8, h.msg_iov, h.msg_iovlen);
 	if (r)
 		goto out;
-	struct file *f;
+	struct file *f = fget(fd);
+	if (f && file_fops(f) == &inet_fops) {
+		r = inet_recvmsg(f, &m);
+		file_put(f);
+		if (r >= 0) {
+			uint32_t nl = 0;
+			if (h.msg_name) {
+				nl = MIN(h.msg_namelen, m.addrlen);
+				if (copy_to_user(h.msg_name, &m.addr, nl))
+					r = -EFAULT;
+				nl = m.addrlen;
+			}
+			if (put_user(nl, &umsg->msg_namelen) ||
+			    put_user((size_t)0, &umsg->msg_controllen) ||
+			    put_user(m.flags & (MSG_TRUNC | MSG_CTRUNC), &umsg->msg_flags))
+				r = -EFAULT;
+		}
+		goto out;
+	}
+	if (f)
+		file_put(f);
 	struct unix_sock *s = sock_get(fd, &f);
 	if (IS_ERR(s)) {
 		r = PTR_ERR(s);

@@ -17,7 +17,7 @@
 #define DGRAM_QLEN	10
 
 /* Copies n bytes at offset off of the message's iovecs to or from kbuf. */
-static int msg_copy(struct unix_msg *m, size_t off, void *kbuf, size_t n, bool to_user)
+int msg_iov_copy(struct unix_msg *m, size_t off, void *kbuf, size_t n, bool to_user)
 {
 	char *k = kbuf;
 
@@ -61,7 +61,7 @@ static struct unix_skb *skb_make(struct unix_sock *s, struct unix_msg *m, size_t
 		skb->cred = m->cred;
 	else
 		unix_cred_current(&skb->cred);
-	if (msg_copy(m, off, skb->data, n, false)) {
+	if (msg_iov_copy(m, off, skb->data, n, false)) {
 		kfree(skb);
 		return ERR_PTR(-EFAULT);
 	}
@@ -318,7 +318,7 @@ ssize_t unix_recv(struct unix_sock *s, struct unix_msg *m, bool nonblock)
 		struct unix_skb *skb = s->rq_head;
 		if (s->type != SOCK_STREAM) {
 			size_t n = MIN(want, skb->len);
-			if (msg_copy(m, 0, skb->data, n, true)) {
+			if (msg_iov_copy(m, 0, skb->data, n, true)) {
 				err = -EFAULT;
 				break;
 			}
@@ -352,7 +352,7 @@ ssize_t unix_recv(struct unix_sock *s, struct unix_msg *m, bool nonblock)
 		while (cur && done < want && !stop) {
 			size_t avail = cur->len - cur->off - skip;
 			size_t n = MIN(avail, want - done);
-			if (msg_copy(m, done, cur->data + cur->off + skip, n, true)) {
+			if (msg_iov_copy(m, done, cur->data + cur->off + skip, n, true)) {
 				if (!done)
 					err = -EFAULT;
 				stop = true;

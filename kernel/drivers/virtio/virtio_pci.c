@@ -217,4 +217,5 @@ void virtio_init(void)
 {
 	virtio_rng_init();
 	virtio_blk_init();
+	virtio_net_init();
 }

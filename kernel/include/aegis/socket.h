@@ -1,6 +1,6 @@
 /*
  * socket.h - Linux's socket ABI (x86-64) and the kernel's AF_UNIX sockets
- * (kernel/net/).  Only AF_UNIX exists; every other family is -EAFNOSUPPORT.
+ * (kernel/net/); AF_INET sockets live in kernel/net/inet/.
  */
 #ifndef AEGIS_SOCKET_H
 #define AEGIS_SOCKET_H
@@ -9,6 +9,7 @@
 
 #define AF_UNSPEC	0
 #define AF_UNIX		1
+#define AF_INET		2
 #define AF_MAX		46
 
 #define SOCK_STREAM	1
