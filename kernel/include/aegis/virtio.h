@@ -106,5 +106,6 @@ size_t virtq_bytes(uint16_t size);
 void virtio_init(void);
 void virtio_rng_init(void);
 void virtio_blk_init(void);
+void virtio_net_init(void);
 
 #endif
