@@ -634,8 +634,69 @@ static int remote(const char *host, int port)
 	return 0;
 }
 
+/*
+ * nettest sink UDP_PORT TCP_PORT: a target for tests/net/peer.py.  Accepts TCP
+ * connections and reads them until they end; exits 0 when a UDP datagram
+ * "done" arrives (after printing what it saw), 1 after 300 s without it.
+ */
+static int sink(int uport, int tport)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)uport) };
+	int u = socket(AF_INET, SOCK_DGRAM, 0), l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (bind(u, SA(sa), sizeof(sa)) < 0)
+		return printf("sink: udp bind: %s\n", strerror(errno)), 1;
+	sa.sin_port = htons((uint16_t)tport);
+	if (bind(l, SA(sa), sizeof(sa)) < 0 || listen(l, 16) < 0)
+		return printf("sink: tcp listen: %s\n", strerror(errno)), 1;
+	printf("sink: ready\n");
+	fflush(stdout);
+	struct pollfd pf[66] = { { u, POLLIN, 0 }, { l, POLLIN, 0 } };
+	int n = 2, conns = 0;
+	long bytes = 0;
+	time_t end = time(NULL) + 300;
+	while (time(NULL) < end) {
+		if (poll(pf, (nfds_t)n, 1000) <= 0)
+			continue;
+		if (pf[0].revents & POLLIN) {
+			char b[64];
+			ssize_t k = recv(u, b, sizeof(b) - 1, 0);
+			if (k == 4 && !memcmp(b, "done", 4)) {
+				printf("sink: done after %d connections, %ld bytes\n", conns, bytes);
+				return 0;
+			}
+		}
+		if ((pf[1].revents & POLLIN) && n < 66) {
+			int c = accept4(l, NULL, NULL, SOCK_NONBLOCK);
+			if (c >= 0) {
+				pf[n].fd = c;
+				pf[n].events = POLLIN;
+				pf[n++].revents = 0;
+				conns++;
+			}
+		}
+		for (int i = 2; i < n; i++) {
+			if (!pf[i].revents)
+				continue;
+			char b[4096];
+			ssize_t k = read(pf[i].fd, b, sizeof(b));
+			if (k > 0) {
+				bytes += k;
+				continue;
+			}
+			if (k < 0 && errno == EAGAIN)
+				continue;
+			close(pf[i].fd);
+			pf[i--] = pf[--n];
+		}
+	}
+	printf("sink: no \"done\" in 300 s\n");
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "sink"))
+		return sink(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "remote"))
 		return remote(argv[2], atoi(argv[3]));
 	only = argv + 1;

@@ -26,6 +26,7 @@
 #define TCP_RING	65536		/* bytes in each direction: the window is 16 bits */
 #define TCP_MAX_MSS	16344		/* loopback's MSS: four segments per window */
 #define SOMAXCONN	4096
+#define MAX_HALF_OPEN	256		/* per listener, as Linux's tcp_max_syn_backlog (floor) */
 #define ORPHAN_FIN_WAIT_NS 60000000000ull	/* Linux's tcp_fin_timeout */
 
 static struct inet_sock *tcp_socks;	/* [N] */
@@ -259,14 +260,34 @@ static void reply_reset(const struct ip_hdr *ip, const struct tcp_hdr *h, const 
 		send_segment(ip->dst, h->dport, ip->src, h->sport, &r, 64);
 }
 
-/* A SYN for listener l: a child socket in SYN_RECEIVED, or nothing if the
- * queue is full (the peer will retry, as with Linux). */
+/* The listener's oldest half-open connection (the list is newest first). */
+static struct inet_sock *oldest_half_open(struct inet_sock *l)
+{
+	struct inet_sock *old = NULL;
+
+	for (struct inet_sock *c = tcp_socks; c; c = c->next)
+		if (c->parent == l && c->state == IS_CONNECTING)
+			old = c;
+	return old;
+}
+
+/*
+ * A SYN for listener l: a child socket in SYN_RECEIVED.  Nothing if the
+ * accept queue is full (the peer will retry, as with Linux).  Half-open
+ * connections are limited apart from it: past MAX_HALF_OPEN the oldest one
+ * makes room, so a flood of SYNs that are never completed cannot lock out
+ * real clients (Linux answers floods with SYN cookies instead).
+ */
 static void listener_syn(struct inet_sock *l, const struct ip_hdr *ip, const struct tcp_hdr *h,
 			 const struct tcp_seg *seg)
 {
 	struct inet_sock *c;
 
-	if (l->pending + l->aq_len >= l->backlog + 1)
+	if (l->aq_len > l->backlog)
+		return;
+	if (l->pending >= MAX_HALF_OPEN && (c = oldest_half_open(l)))
+		CORE_CALL(c, tcp_abort(c->tcb, time_ns()));
+	if (l->pending >= MAX_HALF_OPEN)
 		return;
 	c = inet_sock_alloc(SOCK_STREAM, IPPROTO_TCP, &tcp_proto);
 	if (!c)

@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# tests/net/run.sh - the IPv4 stack (docs/NET.md).
+# 1. /bin/nettest (user/nettest) over the loopback: on the host Linux (the
+#    specification) and in Aegis, one "PASS net_<where>_<case>" line per case.
+# 2. virtio-net on QEMU's user network: Aegis (10.0.2.15) talks TCP to an echo
+#    server on the host (10.0.2.2), and busybox wget fetches a 2 MB file from a
+#    host HTTP server; the md5 must match.
+# 3. Hostile frames: QEMU's socket network joins Aegis to tests/net/peer.py,
+#    which checks ARP, ping, TCP and UDP answers, sends NET_FUZZ_FRAMES (20000)
+#    mutated frames (seed NET_FUZZ_SEED, default 1), and checks the answers
+#    again; nettest sink must still exit when told to.
+source "$(dirname "$0")/../lib.sh"
+out=$BUILD/test-net
+rm -rf "$out"
+mkdir -p "$out/extra/bin"
+bin=$BUILD/user/nettest
+make -s -C "$top/user/nettest" O="$BUILD" CC=musl-gcc >"$out/build.log" 2>&1
+if [ ! -x "$bin" ]; then
+	fail "net_build (see $out/build.log)"
+	exit 0
+fi
+cp "$bin" "$out/extra/bin/"
+pids=()
+trap 'kill "${pids[@]}" 2>/dev/null' EXIT
+
+report() {	# report WHERE LOG STATUS
+	local where=$1 log=$2 status=$3
+	sed -nE "s/^(PASS|FAIL) ([a-z0-9_]+)(.*)$/\1 net_${where}_\2\3/p" "$log"
+	grep -q '^nettest: 0 failed' "$log" || fail "net_${where}_finished (status $status; see $log)"
+}
+
+# ---------------------------------------------------------------- 1. loopback
+(cd "$out" && timeout 120 "$bin") >"$out/host.log" 2>&1
+report host "$out/host.log" $?
+"$top/tools/aegis-run" --timeout 240 --extra "$out/extra" -- /bin/nettest \
+	>"$out/aegis.log" 2>"$out/aegis.err"
+report aegis "$out/aegis.log" $?
+
+# ---------------------------------------------------------------- 2. user network
+mkdir -p "$out/www" && head -c 2000000 /dev/urandom >"$out/www/blob"
+(cd "$out/www" && exec python3 - >"$out/servers.port" 2>"$out/servers.log" <<'EOF') &
+import http.server, socketserver, threading
+class Echo(socketserver.BaseRequestHandler):
+    def handle(self):
+        while True:
+            d = self.request.recv(65536)
+            if not d:
+                return
+            self.request.sendall(d)
+class T(socketserver.ThreadingTCPServer):
+    daemon_threads = allow_reuse_address = True
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a):
+        pass
+echo = T(("127.0.0.1", 0), Echo)
+web = T(("127.0.0.1", 0), Quiet)
+print(echo.server_address[1], web.server_address[1], flush=True)
+threading.Thread(target=web.serve_forever, daemon=True).start()
+echo.serve_forever()
+EOF
+pids+=($!)
+for _ in $(seq 50); do [ -s "$out/servers.port" ] && break; sleep 0.1; done
+read -r echo_port web_port <"$out/servers.port"
+want=$(md5sum <"$out/www/blob" | cut -d' ' -f1)
+"$top/tools/aegis-run" --timeout 240 --extra "$out/extra" \
+	--netdev user,id=n0 --device virtio-net-pci,netdev=n0 \
+	--append "ip=10.0.2.15::10.0.2.2:255.255.255.0" -- \
+	sh -c "/bin/nettest remote 10.0.2.2 $echo_port; wget -q -O - http://10.0.2.2:$web_port/blob | md5sum" \
+	>"$out/user.log" 2>"$out/user.err"
+sed -nE 's/^(PASS|FAIL) remote_([a-z_]+)(.*)$/\1 net_virtio_\2\3/p' "$out/user.log"
+grep -q '^PASS remote_echo' "$out/user.log" || fail "net_virtio_echo_ran (see $out/user.log, $out/user.err)"
+if grep -q "^$want " "$out/user.log"; then
+	pass net_virtio_wget
+else
+	fail "net_virtio_wget (md5 $(grep -o '^[0-9a-f]\{32\}' "$out/user.log" || echo none), want $want; see $out/user.err)"
+fi
+
+# ---------------------------------------------------------------- 3. hostile frames
+frames=${NET_FUZZ_FRAMES:-20000} seed=${NET_FUZZ_SEED:-1}
+p1=$(( 20000 + RANDOM % 20000 )); p2=$((p1 + 1))
+python3 "$top/tests/net/peer.py" "$p1" "$p2" "$frames" "$seed" >"$out/peer.log" 2>&1 &
+peer=$!
+pids+=($peer)
+"$top/tools/aegis-run" --timeout 240 --extra "$out/extra" \
+	--netdev "socket,id=n0,udp=127.0.0.1:$p1,localaddr=127.0.0.1:$p2" \
+	--device virtio-net-pci,netdev=n0 --append "ip=10.0.3.15::10.0.3.1:255.255.255.0" -- \
+	/bin/nettest sink 5555 5556 >"$out/sink.log" 2>"$out/sink.err"
+status=$?
+wait "$peer"
+grep -E '^(PASS|FAIL) ' "$out/peer.log"
+grep '^#' "$out/peer.log"
+if [ "$status" = 0 ] && grep -q '^sink: done' "$out/sink.log"; then
+	pass net_fuzz_sink_survives
+else
+	fail "net_fuzz_sink_survives (status $status; see $out/sink.log, $out/sink.err, $out/peer.log)"
+fi
+exit 0
