@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/net/run.sh - the IPv4 stack (docs/NET.md).
+# tests/net/run.sh - the IPv4 stack (docs/inet.md).
 # 1. /bin/nettest (user/nettest) over the loopback: on the host Linux (the
 #    specification) and in Aegis, one "PASS net_<where>_<case>" line per case.
 # 2. virtio-net on QEMU's user network: Aegis (10.0.2.15) talks TCP to an echo
