@@ -3,8 +3,9 @@
 # 1. /bin/nettest (user/nettest) over the loopback: on the host Linux (the
 #    specification) and in Aegis, one "PASS net_<where>_<case>" line per case.
 # 2. virtio-net on QEMU's user network: Aegis (10.0.2.15) talks TCP to an echo
-#    server on the host (10.0.2.2), and busybox wget fetches a 2 MB file from a
-#    host HTTP server; the md5 must match.
+#    server on the host (10.0.2.2), busybox wget fetches a 2 MB file from a
+#    host HTTP server (the md5 must match), and busybox ping (a raw socket)
+#    gets its replies from 127.0.0.1 and from QEMU's gateway.
 # 3. Hostile frames: QEMU's socket network joins Aegis to tests/net/peer.py,
 #    which checks ARP, ping, TCP and UDP answers, sends NET_FUZZ_FRAMES (20000)
 #    mutated frames (seed NET_FUZZ_SEED, default 1), and checks the answers
@@ -65,7 +66,9 @@ want=$(md5sum <"$out/www/blob" | cut -d' ' -f1)
 "$top/tools/aegis-run" --timeout 240 --extra "$out/extra" \
 	--netdev user,id=n0 --device virtio-net-pci,netdev=n0 \
 	--append "ip=10.0.2.15::10.0.2.2:255.255.255.0" -- \
-	sh -c "/bin/nettest remote 10.0.2.2 $echo_port; wget -q -O - http://10.0.2.2:$web_port/blob | md5sum" \
+	sh -c "/bin/nettest remote 10.0.2.2 $echo_port; wget -q -O - http://10.0.2.2:$web_port/blob | md5sum;
+	       ping -c 2 127.0.0.1 | grep -q '2 packets received' && echo PING-LO-OK;
+	       ping -c 2 10.0.2.2 | grep -q '2 packets received' && echo PING-GW-OK" \
 	>"$out/user.log" 2>"$out/user.err"
 sed -nE 's/^(PASS|FAIL) remote_([a-z_]+)(.*)$/\1 net_virtio_\2\3/p' "$out/user.log"
 grep -q '^PASS remote_echo' "$out/user.log" || fail "net_virtio_echo_ran (see $out/user.log, $out/user.err)"
@@ -74,6 +77,10 @@ if grep -q "^$want " "$out/user.log"; then
 else
 	fail "net_virtio_wget (md5 $(grep -o '^[0-9a-f]\{32\}' "$out/user.log" || echo none), want $want; see $out/user.err)"
 fi
+for p in LO GW; do
+	if grep -q "^PING-$p-OK" "$out/user.log"; then pass "net_virtio_busybox_ping_$p"
+	else fail "net_virtio_busybox_ping_$p (see $out/user.log)"; fi
+done
 
 # ---------------------------------------------------------------- 3. hostile frames
 frames=${NET_FUZZ_FRAMES:-20000} seed=${NET_FUZZ_SEED:-1}

@@ -590,6 +590,63 @@ static int t_any_addr(void)
 	return 0;
 }
 
+static uint16_t icmp_sum(const unsigned char *p, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i + 1 < n; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (n & 1)
+		s += (uint32_t)(p[n - 1] << 8);
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+/* a raw ICMP socket (what busybox ping uses): root only */
+static int t_raw(void)
+{
+	int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	if (fd < 0 && errno == EPERM && geteuid() != 0)
+		return 0;		/* not root here: nothing to check */
+	CHECK(fd >= 0);
+	int v;
+	socklen_t vl = sizeof(v);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_TYPE, &v, &vl) == 0 && v == SOCK_RAW);
+	CHECK(getsockopt(fd, SOL_SOCKET, SO_PROTOCOL, &v, &vl) == 0 && v == IPPROTO_ICMP);
+	unsigned char req[8 + 32], buf[256];
+	uint16_t id = (uint16_t)(getpid() ^ 0x5a5a);
+	memset(req, 0, sizeof(req));
+	req[0] = 8;			/* echo request */
+	req[4] = (unsigned char)(id >> 8);
+	req[5] = (unsigned char)id;
+	req[7] = 1;
+	for (int i = 8; i < (int)sizeof(req); i++)
+		req[i] = (unsigned char)i;
+	uint16_t c = icmp_sum(req, sizeof(req));
+	req[2] = (unsigned char)(c >> 8);
+	req[3] = (unsigned char)c;
+	struct sockaddr_in sa = loop(0), from;
+	CHECK(sendto(fd, req, sizeof(req), 0, SA(sa), sizeof(sa)) == (ssize_t)sizeof(req));
+	/* the loopback shows our request too; wait for the reply */
+	for (int tries = 0; tries < 4; tries++) {
+		socklen_t fl = sizeof(from);
+		struct pollfd pf = { fd, POLLIN, 0 };
+		CHECK(poll(&pf, 1, 2000) == 1);
+		ssize_t n = recvfrom(fd, buf, sizeof(buf), 0, SA(from), &fl);
+		CHECK(n == 20 + (ssize_t)sizeof(req));		/* IP header included */
+		CHECK((buf[0] >> 4) == 4 && buf[9] == IPPROTO_ICMP);
+		CHECK(fl == sizeof(from) && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+		if (buf[20] != 0)
+			continue;
+		CHECK(buf[24] == req[4] && buf[25] == req[5] && !memcmp(buf + 28, req + 8, sizeof(req) - 8));
+		CHECK(icmp_sum(buf + 20, sizeof(req)) == 0);
+		close(fd);
+		return 0;
+	}
+	CHECK(!"no echo reply");
+	return 1;
+}
+
 /* nettest remote HOST PORT: talk to an echo server elsewhere */
 static int remote(const char *host, int port)
 {
@@ -712,6 +769,7 @@ int main(int argc, char **argv)
 	run("tcp_nonblock", t_tcp_nonblock);
 	run("tcp_timewait", t_tcp_timewait);
 	run("any_addr", t_any_addr);
+	run("raw", t_raw);
 	printf("nettest: %d failed\n", failures);
 	return failures != 0;
 }

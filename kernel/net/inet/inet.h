@@ -13,6 +13,9 @@
 
 #include "tcp_core.h"
 
+struct inet_sock;
+struct unix_msg;
+
 #define IPPROTO_IP	0
 #define IPPROTO_ICMP	1
 #define IPPROTO_TCP	6
@@ -130,6 +133,17 @@ void udp_icmp_error(const struct ip_hdr *ip, const uint8_t *l4, uint32_t l4len, 
 void tcp_icmp_error(const struct ip_hdr *ip, const uint8_t *l4, uint32_t l4len, int err);
 uint64_t tcp_timers(uint64_t now);
 
+/* udp.c: the datagram queue, shared by UDP and raw sockets */
+void inet_dgram_enqueue(struct inet_sock *s, struct netbuf *nb);
+ssize_t inet_dgram_recv(struct inet_sock *s, struct unix_msg *m, bool nonblock);
+unsigned inet_dgram_poll(struct inet_sock *s);
+int inet_dgram_shutdown(struct inet_sock *s, int how);
+int inet_dgram_inq(struct inet_sock *s);
+
+/* raw.c: a copy of every packet of a protocol, IP header included, to its raw sockets */
+void raw_input(const struct netbuf *nb, const struct ip_hdr *ip);
+void raw_add(struct inet_sock *s);	/* a new raw socket joins the list */
+
 /* config.c: addresses from `ip=` on the command line */
 void net_config_device(struct netdev *d);
 
@@ -140,10 +154,7 @@ uint64_t inet_timers(uint64_t now);	/* runs what is due; the next deadline */
 
 enum { IS_CLOSED, IS_LISTEN, IS_CONNECTING, IS_CONNECTED };
 
-struct inet_sock;
-struct unix_msg;
-
-/* what differs between UDP, TCP and ping sockets (net_lock held in each) */
+/* what differs between UDP, TCP and raw sockets (net_lock held in each) */
 struct inet_proto {
 	int (*connect)(struct inet_sock *s, const struct sockaddr_in_k *sa, bool nonblock);
 	int (*listen)(struct inet_sock *s, int backlog);
@@ -157,7 +168,7 @@ struct inet_proto {
 	int (*inq)(struct inet_sock *s);	/* FIONREAD */
 	struct inet_sock **list;		/* the protocol's bound sockets */
 };
-extern const struct inet_proto udp_proto, tcp_proto;
+extern const struct inet_proto udp_proto, tcp_proto, raw_proto;
 
 struct inet_sock {
 	int refcount;			/* [N] the file, the protocol's tables */

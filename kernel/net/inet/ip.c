@@ -138,6 +138,7 @@ void ip_input(struct netdev *d, struct netbuf *nb)
 		goto drop;
 	}
 	netbuf_pull(nb, hlen);
+	raw_input(nb, h);
 	switch (h->proto) {
 	case IPPROTO_ICMP:
 		icmp_input(nb, h);

@@ -1,6 +1,6 @@
 /*
  * socket_inet.c - AF_INET sockets: the file, the system calls' common part
- * (addresses, options, ports) and the dispatch to UDP, TCP and ping sockets
+ * (addresses, options, ports) and the dispatch to UDP, TCP and raw sockets
  * through struct inet_proto.
  *
  * A socket is referenced by its open file and, while it is in its protocol's
@@ -269,7 +269,11 @@ long inet_socket(int type, int protocol)
 	} else if (base == SOCK_DGRAM && protocol == IPPROTO_ICMP) {
 		return -EACCES;		/* ping sockets: as Linux outside ping_group_range */
 	} else if (base == SOCK_RAW) {
-		return -EPERM;		/* raw sockets: not implemented (Linux says EPERM unprivileged) */
+		if (!cred_is_root(&current_proc()->cred))
+			return -EPERM;
+		if (protocol <= 0 || protocol >= 255)
+			return -EPROTONOSUPPORT;	/* IPPROTO_RAW (IP_HDRINCL) is not supported */
+		p = &raw_proto;
 	} else if (base == SOCK_STREAM || base == SOCK_DGRAM) {
 		return -EPROTONOSUPPORT;
 	} else {
@@ -278,6 +282,11 @@ long inet_socket(int type, int protocol)
 	s = inet_sock_alloc(base, protocol, p);
 	if (!s)
 		return -ENOMEM;
+	if (p == &raw_proto) {
+		mutex_lock(&net_lock);
+		raw_add(s);
+		mutex_unlock(&net_lock);
+	}
 	return install(s, type);
 }
 
@@ -322,7 +331,9 @@ long inet_bind(struct file *f, const void __user *uaddr, int len)
 	if (sa.sin_family != AF_INET && !(sa.sin_family == AF_UNSPEC && !sa.sin_addr))
 		return -EAFNOSUPPORT;
 	mutex_lock(&net_lock);
-	if (s->lport || s->state != IS_CLOSED)
+	if (s->type == SOCK_RAW)	/* no ports: only the address packets must be sent to */
+		r = sa.sin_addr && !ip_is_local(sa.sin_addr) ? -EADDRNOTAVAIL : (s->laddr = sa.sin_addr, 0);
+	else if (s->lport || s->state != IS_CLOSED)
 		r = -EINVAL;
 	else
 		r = inet_bind_local(s, sa.sin_addr, sa.sin_port);
@@ -576,7 +587,7 @@ long inet_sendmsg(struct file *f, struct unix_msg *m, const void __user *uaddr, 
 
 	if (uaddr && (r = addr_in(&sa, uaddr, alen)))
 		return r;
-	if (uaddr && s->type == SOCK_DGRAM && (r = inet_addr_check(&sa, (unsigned)alen)))
+	if (uaddr && s->type != SOCK_STREAM && (r = inet_addr_check(&sa, (unsigned)alen)))
 		return r;
 	mutex_lock(&net_lock);
 	r = s->proto->send(s, m, uaddr ? &sa : NULL, nonblock);

@@ -6,6 +6,7 @@
  * are dropped, as Linux does.  Datagrams are never fragmented: one larger than
  * the route's MTU is EMSGSIZE.  A connected socket learns of ICMP errors
  * (port unreachable -> ECONNREFUSED) on its next call, as Linux's does.
+ * The receiving side (queue, recv, poll) is shared with raw sockets (raw.c).
  */
 #include <aegis/errno.h>
 #include <aegis/string.h>
@@ -17,7 +18,7 @@
 
 static struct inet_sock *udp_socks;	/* [N] bound sockets */
 
-static void udp_enqueue(struct inet_sock *s, struct netbuf *nb)
+void inet_dgram_enqueue(struct inet_sock *s, struct netbuf *nb)
 {
 	nb->next = NULL;
 	if (s->rq_tail)
@@ -87,7 +88,7 @@ void udp_input(struct netbuf *nb, const struct ip_hdr *ip)
 	nb->src_addr = ip->src;
 	nb->src_port = h->sport;
 	netbuf_pull(nb, UDP_HLEN);
-	udp_enqueue(s, nb);
+	inet_dgram_enqueue(s, nb);
 	return;
 bad:
 	if (nb->dev)
@@ -194,13 +195,13 @@ static ssize_t udp_send(struct inet_sock *s, struct unix_msg *m, const struct so
 	return err ? err : (ssize_t)m->len;
 }
 
-static bool udp_readable(void *arg)
+static bool dgram_readable(void *arg)
 {
 	struct inet_sock *s = arg;
 	return s->rq_head || s->err || (s->shut & RCV_SHUT);
 }
 
-static ssize_t udp_recv(struct inet_sock *s, struct unix_msg *m, bool nonblock)
+ssize_t inet_dgram_recv(struct inet_sock *s, struct unix_msg *m, bool nonblock)
 {
 	struct netbuf *nb;
 	struct sockaddr_in_k sa = { .sin_family = AF_INET };
@@ -217,7 +218,7 @@ static ssize_t udp_recv(struct inet_sock *s, struct unix_msg *m, bool nonblock)
 			return 0;
 		if (nonblock)
 			return -EAGAIN;
-		if ((err = inet_wait(s, udp_readable, s->rcvtimeo)))
+		if ((err = inet_wait(s, dgram_readable, s->rcvtimeo)))
 			return err;
 	}
 	bool want_full = m->flags & MSG_TRUNC;	/* the datagram's length, however much fits */
@@ -244,7 +245,7 @@ static ssize_t udp_recv(struct inet_sock *s, struct unix_msg *m, bool nonblock)
 	return (ssize_t)n;
 }
 
-static unsigned udp_poll(struct inet_sock *s)
+unsigned inet_dgram_poll(struct inet_sock *s)
 {
 	unsigned mask = POLLOUT | POLLWRNORM;
 
@@ -259,7 +260,7 @@ static unsigned udp_poll(struct inet_sock *s)
 	return mask;
 }
 
-static int udp_shutdown(struct inet_sock *s, int how)
+int inet_dgram_shutdown(struct inet_sock *s, int how)
 {
 	if (s->state != IS_CONNECTED)
 		return -ENOTCONN;
@@ -273,7 +274,7 @@ static void udp_close(struct inet_sock *s)
 	inet_unhash(s);
 }
 
-static int udp_inq(struct inet_sock *s)
+int inet_dgram_inq(struct inet_sock *s)
 {
 	return s->rq_head ? (int)s->rq_head->len : 0;
 }
@@ -281,10 +282,10 @@ static int udp_inq(struct inet_sock *s)
 const struct inet_proto udp_proto = {
 	.connect = udp_connect,
 	.send = udp_send,
-	.recv = udp_recv,
-	.poll = udp_poll,
-	.shutdown = udp_shutdown,
+	.recv = inet_dgram_recv,
+	.poll = inet_dgram_poll,
+	.shutdown = inet_dgram_shutdown,
 	.close = udp_close,
-	.inq = udp_inq,
+	.inq = inet_dgram_inq,
 	.list = &udp_socks,
 };
