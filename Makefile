@@ -137,7 +137,8 @@ $(B)/aegis.iso: $(KERNEL) initramfs tools/mkiso.sh
 	tools/mkiso.sh $@ "console=ttyS0"
 
 run: deps all
-	tools/qemu.sh --initrd $(B)/initramfs.cpio --append "$(APPEND)"
+	tools/qemu.sh --initrd $(B)/initramfs.cpio --append "ip=dhcp $(APPEND)" \
+		-- -netdev user,id=n0 -device virtio-net-pci,netdev=n0
 
 test: deps
 	@$(MAKE) --no-print-directory all

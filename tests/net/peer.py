@@ -7,7 +7,10 @@ Aegis (10.0.3.15, running `nettest sink 5555 5556`) answers ARP, ICMP echo,
 TCP and UDP, then sends it a stream of hostile frames (valid packets of every
 kind, mutated: bytes flipped, truncated, lengths and header fields made up,
 checksums sometimes repaired so the damage reaches deeper code), then checks
-that it still answers everything, and finally tells the sink to exit.
+that it still answers everything, and finally tells the sink to exit.  With
+`ip=dhcp` on Aegis' command line it is also the DHCP server, which sends
+broken replies (truncated, bad options, bad cookie, other transactions)
+before each good one, and refuses the first REQUEST with a NAK.
 
 Usage: peer.py OUR_PORT QEMU_PORT FRAMES SEED.  Prints PASS/FAIL lines.
 """
@@ -104,6 +107,7 @@ def frames(timeout):
             return
         if len(f) < 14:
             continue
+        dhcp_serve(f)
         etype = struct.unpack("!H", f[12:14])[0]
         if etype == 0x0806 and len(f) >= 42:
             op, sha, spa, tpa = struct.unpack("!6xH6s4s6x4s", f[14:42])
@@ -111,6 +115,63 @@ def frames(timeout):
             if op == 1 and tpa == ip4(OUR_IP):
                 send(eth(arp(2, socket.inet_ntoa(spa), sha), 0x0806, sha))
         yield f
+
+
+dhcp_junk = 0
+dhcp_naked = False
+
+
+def dhcp_reply(xid, chaddr, mtype, mutate_it=False):
+    b = bytearray(240)
+    b[0:3] = b"\x02\x01\x06"
+    b[4:8] = xid
+    b[16:20] = ip4(GUEST_IP)
+    b[28:34] = chaddr
+    b[236:240] = b"\x63\x82\x53\x63"
+    b += bytes([53, 1, mtype, 54, 4]) + ip4(OUR_IP) + bytes([1, 4, 255, 255, 255, 0, 3, 4]) + ip4(OUR_IP)
+    b += bytes([6, 4]) + ip4(OUR_IP) + bytes([51, 4, 0, 0, 14, 16, 255])
+    if mutate_it:   # a reply gone wrong: the client must not take it, nor crash on it
+        r = rng.random()
+        if r < 0.3:
+            b = b[:rng.randrange(len(b))]
+        elif r < 0.5:
+            b[rng.randrange(240, len(b))] = rng.randrange(256)   # option codes and lengths
+        elif r < 0.6:
+            b += bytes([rng.randrange(256)]) * rng.randrange(1, 300)
+        elif r < 0.7:
+            b[236] ^= 0xFF   # the magic cookie
+        elif r < 0.8:
+            b[4] ^= 1        # someone else's transaction
+        else:
+            b = bytearray(b[:240]) + bytes([53, 200, 1])   # an option longer than the packet
+    return eth(ip(17, udp(67, 68, bytes(b), dst="255.255.255.255"), dst="255.255.255.255"), dst=BCAST)
+
+
+def dhcp_serve(f):
+    """ip=dhcp: answer DISCOVER with an OFFER and REQUEST with an ACK, each after
+    a burst of broken replies with the same transaction id."""
+    global dhcp_junk
+    if f[12:14] != b"\x08\x00" or len(f) < 14 + 20 + 8 + 240 or f[23] != 17:
+        return
+    ihl = (f[14] & 15) * 4
+    u = f[14 + ihl:]
+    if u[2:4] != b"\x00\x43" or u[8] != 1:
+        return
+    bootp = u[8:]
+    xid, chaddr = bootp[4:8], bootp[28:34]
+    opts = bootp[240:]
+    mtype = opts[2] if len(opts) > 2 and opts[0] == 53 else 0
+    if mtype not in (1, 3):
+        return
+    global dhcp_naked
+    for _ in range(20):
+        send(dhcp_reply(xid, chaddr, rng.choice([2, 5, 0]) if mtype == 3 else 2, True))
+        dhcp_junk += 1
+    if mtype == 3 and not dhcp_naked:   # the first REQUEST is refused: start again
+        dhcp_naked = True
+        send(dhcp_reply(xid, chaddr, 6))
+        return
+    send(dhcp_reply(xid, chaddr, 2 if mtype == 1 else 5))
 
 
 def ip_packets(timeout, proto):
@@ -273,6 +334,8 @@ if not wait_for_guest(120):
     check("guest_up", False, "no ARP reply from %s in 120 s" % GUEST_IP)
     sys.exit(1)
 check("guest_up", True)
+if dhcp_junk:
+    print("# %d broken DHCP replies before the good ones" % dhcp_junk)
 # the sink may still be starting: its TCP port answers once it listens
 end = time.time() + 30
 while time.time() < end and not tcp_session():

@@ -7,7 +7,8 @@
 #    host HTTP server (the md5 must match), and busybox ping (a raw socket)
 #    gets its replies from 127.0.0.1 and from QEMU's gateway.
 # 3. Hostile frames: QEMU's socket network joins Aegis to tests/net/peer.py,
-#    which checks ARP, ping, TCP and UDP answers, sends NET_FUZZ_FRAMES (20000)
+#    which serves DHCP (broken replies first: Aegis boots with ip=dhcp),
+#    checks ARP, ping, TCP and UDP answers, sends NET_FUZZ_FRAMES (20000)
 #    mutated frames (seed NET_FUZZ_SEED, default 1), and checks the answers
 #    again; nettest sink must still exit when told to.
 source "$(dirname "$0")/../lib.sh"
@@ -90,7 +91,7 @@ peer=$!
 pids+=($peer)
 "$top/tools/aegis-run" --timeout 240 --extra "$out/extra" \
 	--netdev "socket,id=n0,udp=127.0.0.1:$p1,localaddr=127.0.0.1:$p2" \
-	--device virtio-net-pci,netdev=n0 --append "ip=10.0.3.15::10.0.3.1:255.255.255.0" -- \
+	--device virtio-net-pci,netdev=n0 --append "ip=dhcp" -- \
 	/bin/nettest sink 5555 5556 >"$out/sink.log" 2>"$out/sink.err"
 status=$?
 wait "$peer"

@@ -4,10 +4,10 @@
  *
  *	ip=<client-ip>:<server-ip>:<gw-ip>:<netmask>:<hostname>:<device>:<autoconf>
  *
- * Only static configuration is done: client address, gateway, netmask and
- * device (default: the first Ethernet device).  Without a netmask the class
- * default is used, as Linux does.  A malformed value configures nothing and
- * says why.
+ * Static configuration (client address, gateway, netmask, device; default:
+ * the first Ethernet device; without a netmask the class default, as Linux)
+ * or DHCP: `ip=dhcp` (also `on`, `any`) or autoconf `dhcp` (dhcp.c).  A
+ * malformed value configures nothing and says why.
  */
 #include <aegis/bootinfo.h>
 #include <aegis/cmdline.h>
@@ -88,6 +88,13 @@ void net_config_device(struct netdev *d)
 		return;
 	if (!cmdline_get(boot_info.cmdline, "ip", v, sizeof(v)) || !v[0])
 		return;
+	if (!strcmp(v, "dhcp") || !strcmp(v, "on") || !strcmp(v, "any")) {
+		if (d->ifindex == 2)	/* the first device after lo, as below */
+			dhcp_configure(d);
+		return;
+	}
+	field(v, 6, &p, &len);
+	bool autoconf = len == 4 && !memcmp(p, "dhcp", 4);
 	field(v, 5, &p, &len);
 	if (len >= sizeof(dev))
 		len = sizeof(dev) - 1;
@@ -95,9 +102,13 @@ void net_config_device(struct netdev *d)
 	dev[len] = 0;
 	if (dev[0] ? strcmp(dev, d->name) != 0 : d->ifindex != 2)
 		return;		/* not the device named, or not the first after lo */
+	if (autoconf) {
+		dhcp_configure(d);
+		return;
+	}
 	field(v, 0, &p, &len);
 	if (!parse_ipv4(p, len, &addr)) {
-		pr_err("net: ip=%s: no client address (only static configuration is supported)\n", v);
+		pr_err("net: ip=%s: no client address\n", v);
 		return;
 	}
 	field(v, 3, &p, &len);

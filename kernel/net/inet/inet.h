@@ -144,6 +144,10 @@ int inet_dgram_inq(struct inet_sock *s);
 void raw_input(const struct netbuf *nb, const struct ip_hdr *ip);
 void raw_add(struct inet_sock *s);	/* a new raw socket joins the list */
 
+/* dhcp.c: `ip=dhcp` */
+int dhcp_configure(struct netdev *d);	/* may sleep: 0 or -errno, d configured */
+bool dhcp_input(struct netbuf *nb, const struct ip_hdr *ip);	/* true: taken (caller frees) */
+
 /* config.c: addresses from `ip=` on the command line */
 void net_config_device(struct netdev *d);
 

@@ -114,9 +114,9 @@ static bool for_us(struct netdev *d, uint32_t dst)
 		return true;
 	if (d->flags & IFF_LOOPBACK)
 		return ip_is_local(dst);
-	if (d->addr && dst == (d->addr | ~d->netmask))
-		return true;
-	return d->addr == dst || (!d->addr && ip_is_broadcast(dst));
+	if (!d->addr)
+		return true;	/* unconfigured: a DHCP server may send to the address it offers */
+	return d->addr == dst || dst == (d->addr | ~d->netmask);
 }
 
 void ip_input(struct netdev *d, struct netbuf *nb)

@@ -73,6 +73,10 @@ void udp_input(struct netbuf *nb, const struct ip_hdr *ip)
 	nb->len = len;
 	if (h->csum && csum_fold(csum_add(csum_pseudo(ip->src, ip->dst, IPPROTO_UDP, len), h, len)))
 		goto bad;
+	if (h->dport == htons(68) && dhcp_input(nb, ip)) {
+		netbuf_free(nb);
+		return;
+	}
 	s = udp_lookup(ip->src, h->sport, ip->dst, h->dport);
 	if (!s) {
 		if (!ip_is_broadcast(ip->dst) && !(nb->dev && ip->dst == (nb->dev->addr | ~nb->dev->netmask)))
