@@ -107,6 +107,10 @@ void unix_skb_free(struct unix_skb *skb);
 /* Copies n bytes at offset off of m's iovecs to (to_user) or from kbuf: 0/-EFAULT. */
 int msg_iov_copy(struct unix_msg *m, size_t off, void *kbuf, size_t n, bool to_user);
 
+/* socket.c: addresses between user space and the kernel (len at most 128) */
+int sockaddr_from_user(void *k, size_t ksize, const void __user *u, int len);
+int sockaddr_to_user(const void *k, unsigned klen, void __user *u, int __user *ulen);
+
 /* inet/socket_inet.c: AF_INET sockets, reached from socket.c with the user's arguments */
 extern const struct file_operations inet_fops;
 long inet_socket(int type, int protocol);

@@ -57,18 +57,19 @@ static bool nonblocking(struct file *f)
 	return file_flags(f) & O_NONBLOCK;
 }
 
-static int addr_from_user(struct sockaddr_un_k *sa, const void __user *u, int len)
+/* The user's address (len bytes of it, at most 128) into k, zero-padded to ksize. */
+int sockaddr_from_user(void *k, size_t ksize, const void __user *u, int len)
 {
 	if (len < 0 || len > 128)
 		return -EINVAL;
-	memset(sa, 0, sizeof(*sa));
-	if (copy_from_user(sa, u, MIN((size_t)len, sizeof(*sa))))
+	memset(k, 0, ksize);
+	if (copy_from_user(k, u, MIN((size_t)len, ksize)))
 		return -EFAULT;
 	return 0;
 }
 
-static int addr_to_user(const struct sockaddr_un_k *sa, unsigned klen, void __user *u,
-			int __user *ulen)
+/* An address of klen bytes out to the user's buffer of *ulen, which gets klen. */
+int sockaddr_to_user(const void *k, unsigned klen, void __user *u, int __user *ulen)
 {
 	int len;
 
@@ -78,10 +79,17 @@ static int addr_to_user(const struct sockaddr_un_k *sa, unsigned klen, void __us
 		return -EFAULT;
 	if (len < 0)
 		return -EINVAL;
-	if (copy_to_user(u, sa, MIN((unsigned)len, klen)))
+	if (copy_to_user(u, k, MIN((unsigned)len, klen)))
 		return -EFAULT;
 	return put_user((int)klen, ulen) ? -EFAULT : 0;
 }
+
+static int addr_from_user(struct sockaddr_un_k *sa, const void __user *u, int len)
+{
+	return sockaddr_from_user(sa, sizeof(*sa), u, len);
+}
+
+#define addr_to_user sockaddr_to_user
 
 static int check_type(int family, int type, int protocol, int *base)
 {
@@ -683,6 +691,24 @@ long sys_recvfrom(int fd, void __user *buf, size_t len, int flags, void __user *
 	return r;
 }
 
+/* recvmsg's results into the user's msghdr: the sender's name, control length, flags. */
+static int msghdr_out(struct linux_msghdr __user *umsg, const struct linux_msghdr *h,
+		      const struct unix_msg *m, size_t ctl_used, int flags)
+{
+	uint32_t nl = 0;
+
+	if (h->msg_name) {
+		nl = MIN(h->msg_namelen, m->addrlen);
+		if (copy_to_user(h->msg_name, &m->addr, nl))
+			return -EFAULT;
+		nl = m->addrlen;
+	}
+	if (put_user(nl, &umsg->msg_namelen) || put_user(ctl_used, &umsg->msg_controllen) ||
+	    put_user(flags, &umsg->msg_flags))
+		return -EFAULT;
+	return 0;
+}
+
 long sys_recvmsg(int fd, struct linux_msghdr __user *umsg, int flags)
 {
 	struct linux_msghdr h;
@@ -699,19 +725,8 @@ long sys_recvmsg(int fd, struct linux_msghdr __user *umsg, int flags)
 	if (f && file_fops(f) == &inet_fops) {
 		r = inet_recvmsg(f, &m);
 		file_put(f);
-		if (r >= 0) {
-			uint32_t nl = 0;
-			if (h.msg_name) {
-				nl = MIN(h.msg_namelen, m.addrlen);
-				if (copy_to_user(h.msg_name, &m.addr, nl))
-					r = -EFAULT;
-				nl = m.addrlen;
-			}
-			if (put_user(nl, &umsg->msg_namelen) ||
-			    put_user((size_t)0, &umsg->msg_controllen) ||
-			    put_user(m.flags & (MSG_TRUNC | MSG_CTRUNC), &umsg->msg_flags))
-				r = -EFAULT;
-		}
+		if (r >= 0 && msghdr_out(umsg, &h, &m, 0, m.flags & (MSG_TRUNC | MSG_CTRUNC)))
+			r = -EFAULT;
 		goto out;
 	}
 	if (f)
@@ -730,16 +745,7 @@ long sys_recvmsg(int fd, struct linux_msghdr __user *umsg, int flags)
 		else if (m.nfds || s->passcred)
 			m.flags |= m.nfds ? MSG_CTRUNC : 0;
 		msg_drop_fds(&m);
-		uint32_t nl = 0;
-		if (h.msg_name) {
-			nl = MIN(h.msg_namelen, m.addrlen);
-			if (copy_to_user(h.msg_name, &m.addr, nl))
-				r = -EFAULT;
-			nl = m.addrlen;
-		}
-		if (put_user(nl, &umsg->msg_namelen) ||
-		    put_user(used, &umsg->msg_controllen) ||
-		    put_user(m.flags, &umsg->msg_flags))
+		if (msghdr_out(umsg, &h, &m, used, m.flags))
 			r = -EFAULT;
 	}
 	msg_drop_fds(&m);

@@ -12,6 +12,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t tmpfs tmpfs /tmp 2>/dev/null
 [ -e /dev/null ] || mknod /dev/null c 1 3 2>/dev/null
 [ -e /dev/zero ] || mknod /dev/zero c 1 5 2>/dev/null
+ifconfig lo 127.0.0.1 up 2>/dev/null	# Linux starts the loopback down; Aegis has it up
 [ -f /etc/bench.env ] && . /etc/bench.env
 echo "BENCH_START $(uname -sr 2>/dev/null)"
 /bin/bench -p "BENCH "

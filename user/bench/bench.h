@@ -50,6 +50,7 @@ int write_file(const char *path, long len, int text);
 /* Test tables of each group, terminated by a zero entry. */
 extern const struct bench_test sys_tests[];
 extern const struct bench_test ipc_tests[];
+extern const struct bench_test net_tests[];
 extern const struct bench_test proc_tests[];
 extern const struct bench_test mem_tests[];
 extern struct bench_test macro_tests[];

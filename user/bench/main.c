@@ -164,7 +164,7 @@ static void run_isolated(const struct bench_test *t)
 }
 
 static const struct bench_test *const groups[] = {
-	sys_tests, ipc_tests, proc_tests, mem_tests, macro_tests, NULL,
+	sys_tests, ipc_tests, net_tests, proc_tests, mem_tests, macro_tests, NULL,
 };
 
 /* The order of issue 5's list; tests not named here (the macro tests) follow. */

@@ -508,6 +508,34 @@ static int t_tcp_reset(void)
 	return 0;
 }
 
+/* writing to a connection shut for sending raises SIGPIPE (write and send) */
+static int t_sigpipe(void)
+{
+	for (int how = 0; how < 2; how++) {
+		int l = listener(1);
+		int c = connect_to(port_of(l));
+		int s = accept(l, NULL, NULL);
+		CHECK(c >= 0 && s >= 0);
+		CHECK(shutdown(c, SHUT_WR) == 0);
+		pid_t pid = fork();
+		if (pid == 0) {
+			signal(SIGPIPE, SIG_DFL);
+			if (how)
+				send(c, "x", 1, 0);
+			else
+				(void)!write(c, "x", 1);
+			_exit(0);
+		}
+		int st;
+		CHECK(waitpid(pid, &st, 0) == pid && WIFSIGNALED(st) && WTERMSIG(st) == SIGPIPE);
+		CHECK_ERR(send(c, "x", 1, MSG_NOSIGNAL), EPIPE);
+		close(s);
+		close(c);
+		close(l);
+	}
+	return 0;
+}
+
 /* nonblocking connect that succeeds; several connections queued at once */
 static int t_tcp_nonblock(void)
 {
@@ -766,6 +794,7 @@ int main(int argc, char **argv)
 	run("tcp_options", t_tcp_options);
 	run("tcp_bulk", t_tcp_bulk);
 	run("tcp_reset", t_tcp_reset);
+	run("sigpipe", t_sigpipe);
 	run("tcp_nonblock", t_tcp_nonblock);
 	run("tcp_timewait", t_tcp_timewait);
 	run("any_addr", t_any_addr);

@@ -161,32 +161,33 @@ void inet_unhash(struct inet_sock *s)
 
 /* ------------------------------------------------------------ the file */
 
-static ssize_t inet_read(struct file *f, struct io_buf *b, uint64_t *pos)
+/* read() and write(): a message of one buffer, no address, no flags */
+static ssize_t inet_rw(struct file *f, struct io_buf *b, bool write)
 {
 	struct linux_iovec iov = { b->ptr, b->len };
 	struct unix_msg m = { .iov = &iov, .niov = 1, .len = b->len, .user = b->user };
 	struct inet_sock *s = file_private(f);
+	bool nonblock = file_flags(f) & O_NONBLOCK;
 	ssize_t r;
 
-	(void)pos;
 	mutex_lock(&net_lock);
-	r = s->proto->recv(s, &m, file_flags(f) & O_NONBLOCK);
+	r = write ? s->proto->send(s, &m, NULL, nonblock) : s->proto->recv(s, &m, nonblock);
 	mutex_unlock(&net_lock);
+	if (r == -EPIPE)
+		signal_send_task(current_task(), SIGPIPE, NULL);
 	return r;
+}
+
+static ssize_t inet_read(struct file *f, struct io_buf *b, uint64_t *pos)
+{
+	(void)pos;
+	return inet_rw(f, b, false);
 }
 
 static ssize_t inet_write(struct file *f, struct io_buf *b, uint64_t *pos)
 {
-	struct linux_iovec iov = { b->ptr, b->len };
-	struct unix_msg m = { .iov = &iov, .niov = 1, .len = b->len, .user = b->user };
-	struct inet_sock *s = file_private(f);
-	ssize_t r;
-
 	(void)pos;
-	mutex_lock(&net_lock);
-	r = s->proto->send(s, &m, NULL, file_flags(f) & O_NONBLOCK);
-	mutex_unlock(&net_lock);
-	return r;
+	return inet_rw(f, b, true);
 }
 
 static unsigned inet_poll(struct file *f, struct poll_table *pt)
@@ -294,27 +295,12 @@ long inet_socket(int type, int protocol)
 
 static int addr_in(struct sockaddr_in_k *sa, const void __user *u, int len)
 {
-	if (len < 0 || len > 128)
-		return -EINVAL;
-	memset(sa, 0, sizeof(*sa));
-	if (copy_from_user(sa, u, MIN((size_t)len, sizeof(*sa))))
-		return -EFAULT;
-	return 0;
+	return sockaddr_from_user(sa, sizeof(*sa), u, len);
 }
 
 static int addr_out(const struct sockaddr_in_k *sa, void __user *u, int __user *ulen)
 {
-	int len;
-
-	if (!u || !ulen)
-		return 0;
-	if (get_user(len, ulen))
-		return -EFAULT;
-	if (len < 0)
-		return -EINVAL;
-	if (copy_to_user(u, sa, MIN((unsigned)len, sizeof(*sa))))
-		return -EFAULT;
-	return put_user((int)sizeof(*sa), ulen) ? -EFAULT : 0;
+	return sockaddr_to_user(sa, sizeof(*sa), u, ulen);
 }
 
 long inet_bind(struct file *f, const void __user *uaddr, int len)
