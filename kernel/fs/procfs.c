@@ -13,6 +13,7 @@
 #include <aegis/errno.h>
 #include <aegis/kernel.h>
 #include <aegis/mm.h>
+#include <aegis/net.h>
 #include <aegis/printf.h>
 #include <aegis/time.h>
 #include <aegis/proc.h>
@@ -711,6 +712,16 @@ static int gen_uuid(int pid, char *buf, size_t size)
 		u[12], u[13], u[14], u[15]);
 }
 
+static int gen_net_dev(int pid, char *buf, size_t size)
+{
+	return net_proc_dev(buf, size);
+}
+
+static int gen_net_route(int pid, char *buf, size_t size)
+{
+	return net_proc_route(buf, size);
+}
+
 struct dentry *pseudo_add(struct dentry *dir, const char *name, unsigned mode, const char *text);
 
 static struct super_block *procfs_mount(const char *source, const void *data, unsigned long flags)
@@ -732,6 +743,11 @@ static struct super_block *procfs_mount(const char *source, const void *data, un
 	if (self)
 		self->iop = &self_iops;
 	proc_add(r, "self", self);
+	struct dentry *net = pseudo_add(r, "net", S_IFDIR | 0555, NULL);
+	if (net) {
+		add_gen(net, "dev", gen_net_dev, 0, 0444);
+		add_gen(net, "route", gen_net_route, 0, 0444);
+	}
 	struct dentry *sys = pseudo_add(r, "sys", S_IFDIR | 0555, NULL);
 	struct dentry *k = sys ? pseudo_add(sys, "kernel", S_IFDIR | 0555, NULL) : NULL;
 	if (k) {

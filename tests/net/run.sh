@@ -4,8 +4,9 @@
 #    specification) and in Aegis, one "PASS net_<where>_<case>" line per case.
 # 2. virtio-net on QEMU's user network: Aegis (10.0.2.15) talks TCP to an echo
 #    server on the host (10.0.2.2), busybox wget fetches a 2 MB file from a
-#    host HTTP server (the md5 must match), and busybox ping (a raw socket)
-#    gets its replies from 127.0.0.1 and from QEMU's gateway.
+#    host HTTP server (the md5 must match), busybox ping (a raw socket)
+#    gets its replies from 127.0.0.1 and from QEMU's gateway, and busybox
+#    ifconfig and route show and change addresses, flags and the default route.
 # 3. Hostile frames: QEMU's socket network joins Aegis to tests/net/peer.py,
 #    which serves DHCP (broken replies first: Aegis boots with ip=dhcp),
 #    checks ARP, ping, TCP and UDP answers, sends NET_FUZZ_FRAMES (20000)
@@ -69,7 +70,15 @@ want=$(md5sum <"$out/www/blob" | cut -d' ' -f1)
 	--append "ip=10.0.2.15::10.0.2.2:255.255.255.0" -- \
 	sh -c "/bin/nettest remote 10.0.2.2 $echo_port; wget -q -O - http://10.0.2.2:$web_port/blob | md5sum;
 	       ping -c 2 127.0.0.1 | grep -q '2 packets received' && echo PING-LO-OK;
-	       ping -c 2 10.0.2.2 | grep -q '2 packets received' && echo PING-GW-OK" \
+	       ping -c 2 10.0.2.2 | grep -q '2 packets received' && echo PING-GW-OK;
+	       ifconfig eth0 | grep -q 'inet addr:10.0.2.15  Bcast:10.0.2.255  Mask:255.255.255.0' && echo IFCONFIG-OK;
+	       route -n | grep -q '^0.0.0.0  *10.0.2.2  *0.0.0.0  *UG' && echo ROUTE-OK;
+	       route del default && ! ping -c 1 -W 1 8.8.8.8 2>/dev/null && route add default gw 10.0.2.2 &&
+	         route -n | grep -q '^0.0.0.0  *10.0.2.2' && echo ROUTE-SET-OK;
+	       ifconfig eth0 10.0.2.16 && ping -c 1 10.0.2.2 | grep -q '1 packets received' &&
+	         ifconfig eth0 | grep -q 'inet addr:10.0.2.16' && echo SETADDR-OK;
+	       ifconfig lo down && ! ping -c 1 127.0.0.1 2>/dev/null && ifconfig lo up &&
+	         ping -c 1 127.0.0.1 | grep -q '1 packets received' && echo LO-DOWN-UP-OK" \
 	>"$out/user.log" 2>"$out/user.err"
 sed -nE 's/^(PASS|FAIL) remote_([a-z_]+)(.*)$/\1 net_virtio_\2\3/p' "$out/user.log"
 grep -q '^PASS remote_echo' "$out/user.log" || fail "net_virtio_echo_ran (see $out/user.log, $out/user.err)"
@@ -78,9 +87,10 @@ if grep -q "^$want " "$out/user.log"; then
 else
 	fail "net_virtio_wget (md5 $(grep -o '^[0-9a-f]\{32\}' "$out/user.log" || echo none), want $want; see $out/user.err)"
 fi
-for p in LO GW; do
-	if grep -q "^PING-$p-OK" "$out/user.log"; then pass "net_virtio_busybox_ping_$p"
-	else fail "net_virtio_busybox_ping_$p (see $out/user.log)"; fi
+for p in PING-LO PING-GW IFCONFIG ROUTE ROUTE-SET SETADDR LO-DOWN-UP; do
+	name=net_virtio_busybox_$(echo "$p" | tr 'A-Z-' 'a-z_')
+	if grep -q "^$p-OK" "$out/user.log"; then pass "$name"
+	else fail "$name (see $out/user.log)"; fi
 done
 
 # ---------------------------------------------------------------- 3. hostile frames

@@ -8,6 +8,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -675,6 +676,47 @@ static int t_raw(void)
 	return 1;
 }
 
+/* the interface ioctls busybox ifconfig uses, read-only (on lo) */
+static int t_ifreq(void)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq r;
+	memset(&r, 0, sizeof(r));
+	strcpy(r.ifr_name, "nosuch0");
+	CHECK_ERR(ioctl(fd, SIOCGIFFLAGS, &r), ENODEV);
+	CHECK_ERR(ioctl(fd, SIOCGIFFLAGS, (void *)8), EFAULT);
+	strcpy(r.ifr_name, "lo");
+	CHECK(ioctl(fd, SIOCGIFFLAGS, &r) == 0);
+	CHECK((r.ifr_flags & (IFF_UP | IFF_LOOPBACK | IFF_RUNNING)) == (IFF_UP | IFF_LOOPBACK | IFF_RUNNING));
+	CHECK(ioctl(fd, SIOCGIFADDR, &r) == 0 && r.ifr_addr.sa_family == AF_INET &&
+	      ((struct sockaddr_in *)&r.ifr_addr)->sin_addr.s_addr == htonl(INADDR_LOOPBACK));
+	CHECK(ioctl(fd, SIOCGIFNETMASK, &r) == 0 &&
+	      ((struct sockaddr_in *)&r.ifr_netmask)->sin_addr.s_addr == htonl(0xff000000));
+	CHECK(ioctl(fd, SIOCGIFMTU, &r) == 0 && r.ifr_mtu == 65536);
+	CHECK(ioctl(fd, SIOCGIFINDEX, &r) == 0 && r.ifr_ifindex == 1);
+	memset(r.ifr_name, 0, sizeof(r.ifr_name));
+	r.ifr_ifindex = 1;
+	CHECK(ioctl(fd, SIOCGIFNAME, &r) == 0 && !strcmp(r.ifr_name, "lo"));
+	r.ifr_ifindex = 9999;
+	CHECK_ERR(ioctl(fd, SIOCGIFNAME, &r), ENODEV);
+	struct ifconf c = { .ifc_len = 0, .ifc_buf = NULL };
+	CHECK(ioctl(fd, SIOCGIFCONF, &c) == 0 && c.ifc_len >= (int)sizeof(struct ifreq) &&
+	      c.ifc_len % (int)sizeof(struct ifreq) == 0);
+	struct ifreq list[16];
+	c.ifc_len = sizeof(list);
+	c.ifc_req = list;
+	CHECK(ioctl(fd, SIOCGIFCONF, &c) == 0);
+	int found = 0;
+	for (int i = 0; i < c.ifc_len / (int)sizeof(struct ifreq); i++)
+		found |= !strcmp(list[i].ifr_name, "lo");
+	CHECK(found);
+	c.ifc_len = sizeof(list);
+	c.ifc_req = (struct ifreq *)8;
+	CHECK_ERR(ioctl(fd, SIOCGIFCONF, &c), EFAULT);
+	close(fd);
+	return 0;
+}
+
 /* nettest remote HOST PORT: talk to an echo server elsewhere */
 static int remote(const char *host, int port)
 {
@@ -799,6 +841,7 @@ int main(int argc, char **argv)
 	run("tcp_timewait", t_tcp_timewait);
 	run("any_addr", t_any_addr);
 	run("raw", t_raw);
+	run("ifreq", t_ifreq);
 	printf("nettest: %d failed\n", failures);
 	return failures != 0;
 }

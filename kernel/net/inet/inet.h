@@ -148,6 +148,10 @@ void raw_add(struct inet_sock *s);	/* a new raw socket joins the list */
 int dhcp_configure(struct netdev *d);	/* may sleep: 0 or -errno, d configured */
 bool dhcp_input(struct netbuf *nb, const struct ip_hdr *ip);	/* true: taken (caller frees) */
 
+/* ifconfig.c: SIOCGIFCONF, SIOCGIF*, SIOCSIF{FLAGS,ADDR,NETMASK}, SIOC{ADD,DEL}RT */
+bool inet_is_if_ioctl(unsigned cmd);
+long inet_if_ioctl(unsigned cmd, void __user *arg);
+
 /* config.c: addresses from `ip=` on the command line */
 void net_config_device(struct netdev *d);
 

@@ -48,7 +48,10 @@ int ip_route(uint32_t dst, struct netdev **dev, uint32_t *next_hop, uint32_t *sr
 {
 	struct netdev *d;
 
-	if (ip_is_local(dst) && (d = loopback_dev())) {
+	if (ip_is_local(dst)) {
+		d = loopback_dev();
+		if (!d || !(d->flags & IFF_UP))
+			return -ENETUNREACH;	/* as Linux with lo down */
 		*dev = d;
 		*next_hop = dst;
 		*src = is_loopback_net(dst) ? d->addr : dst;

@@ -207,6 +207,8 @@ static long inet_ioctl(struct file *f, unsigned cmd, unsigned long arg)
 	struct inet_sock *s = file_private(f);
 	int n;
 
+	if (inet_is_if_ioctl(cmd))
+		return inet_if_ioctl(cmd, (void __user *)arg);
 	if (cmd != FIONREAD)
 		return -ENOTTY;
 	mutex_lock(&net_lock);
