@@ -603,6 +603,93 @@ static int t_tcp_timewait(void)
 	return 0;
 }
 
+/* 48 connections at once through one listener: a forked server echoes each,
+ * the client side streams 64 KiB down each and checks what comes back */
+static int t_tcp_many(void)
+{
+	enum { N = 48, LEN = 65536 };
+	int l = listener(N);
+	CHECK(l >= 0);
+	uint16_t port = port_of(l);
+	pid_t pid = fork();
+	if (pid == 0) {		/* the server: poll over all accepted connections */
+		struct pollfd pf[N + 1] = { { l, POLLIN, 0 } };
+		int n = 1, done = 0;
+		char b[8192];
+		fcntl(l, F_SETFL, O_NONBLOCK);
+		while (done < N) {
+			if (poll(pf, (nfds_t)n, 10000) <= 0)
+				_exit(2);
+			if ((pf[0].revents & POLLIN) && n <= N) {
+				int c = accept4(l, NULL, NULL, 0);
+				if (c >= 0) {
+					pf[n].fd = c;
+					pf[n].events = POLLIN;
+					pf[n++].revents = 0;
+				}
+			}
+			for (int i = 1; i < n; i++) {
+				if (!pf[i].revents || pf[i].fd < 0)
+					continue;
+				ssize_t k = read(pf[i].fd, b, sizeof(b));
+				if (k > 0) {
+					if (write(pf[i].fd, b, (size_t)k) != k)	/* blocking: all of it */
+						_exit(3);
+					continue;
+				}
+				close(pf[i].fd);
+				pf[i].fd = -1;		/* poll ignores it */
+				done++;
+			}
+		}
+		_exit(0);
+	}
+	close(l);
+	int c[N];
+	size_t sent[N], got[N];
+	static unsigned char out[LEN], in[LEN];
+	for (int i = 0; i < LEN; i++)
+		out[i] = (unsigned char)(i * 13 + (i >> 8));
+	for (int i = 0; i < N; i++) {
+		c[i] = connect_to(port);
+		CHECK(c[i] >= 0);
+		fcntl(c[i], F_SETFL, O_NONBLOCK);
+		sent[i] = got[i] = 0;
+	}
+	for (int left = N; left;) {
+		struct pollfd pf[N];
+		for (int i = 0; i < N; i++) {
+			pf[i].fd = got[i] < LEN ? c[i] : -1;
+			pf[i].events = POLLIN | (sent[i] < LEN ? POLLOUT : 0);
+			pf[i].revents = 0;
+		}
+		CHECK(poll(pf, N, 10000) > 0);
+		for (int i = 0; i < N; i++) {
+			if ((pf[i].revents & POLLOUT) && sent[i] < LEN) {
+				ssize_t k = write(c[i], out + sent[i], MIN_(LEN - sent[i], 4096));
+				CHECK(k > 0 || errno == EAGAIN);
+				if (k > 0)
+					sent[i] += (size_t)k;
+			}
+			if (pf[i].revents & POLLIN) {
+				ssize_t k = read(c[i], in, MIN_(sizeof(in), LEN - got[i]));
+				CHECK(k > 0 || errno == EAGAIN);
+				if (k > 0) {
+					CHECK(!memcmp(in, out + got[i], (size_t)k));
+					got[i] += (size_t)k;
+					if (got[i] == LEN) {
+						close(c[i]);
+						left--;
+					}
+				}
+			}
+		}
+	}
+	int st;
+	CHECK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return 0;
+}
+
 /* INADDR_ANY as a destination means this host */
 static int t_any_addr(void)
 {
@@ -839,6 +926,7 @@ int main(int argc, char **argv)
 	run("sigpipe", t_sigpipe);
 	run("tcp_nonblock", t_tcp_nonblock);
 	run("tcp_timewait", t_tcp_timewait);
+	run("tcp_many", t_tcp_many);
 	run("any_addr", t_any_addr);
 	run("raw", t_raw);
 	run("ifreq", t_ifreq);
