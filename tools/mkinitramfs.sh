@@ -69,6 +69,10 @@ user::0:0:99999:7:::
 '
 	etc hostname 644 'aegis
 '
+	etc hosts 644 '127.0.0.1	localhost aegis
+'
+	# the name server the kernel learnt (ip=dhcp, or ip=...:<dns0-ip>), as Linux's ipconfig
+	echo "l /etc/resolv.conf 777 0 0 /proc/net/pnp"
 	etc shells 644 '/bin/sh
 /bin/ash
 '

@@ -722,6 +722,11 @@ static int gen_net_route(int pid, char *buf, size_t size)
 	return net_proc_route(buf, size);
 }
 
+static int gen_net_pnp(int pid, char *buf, size_t size)
+{
+	return net_proc_pnp(buf, size);
+}
+
 struct dentry *pseudo_add(struct dentry *dir, const char *name, unsigned mode, const char *text);
 
 static struct super_block *procfs_mount(const char *source, const void *data, unsigned long flags)
@@ -747,6 +752,7 @@ static struct super_block *procfs_mount(const char *source, const void *data, un
 	if (net) {
 		add_gen(net, "dev", gen_net_dev, 0, 0444);
 		add_gen(net, "route", gen_net_route, 0, 0444);
+		add_gen(net, "pnp", gen_net_pnp, 0, 0444);
 	}
 	struct dentry *sys = pseudo_add(r, "sys", S_IFDIR | 0555, NULL);
 	struct dentry *k = sys ? pseudo_add(sys, "kernel", S_IFDIR | 0555, NULL) : NULL;

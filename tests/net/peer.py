@@ -10,7 +10,8 @@ checksums sometimes repaired so the damage reaches deeper code), then checks
 that it still answers everything, and finally tells the sink to exit.  With
 `ip=dhcp` on Aegis' command line it is also the DHCP server, which sends
 broken replies (truncated, bad options, bad cookie, other transactions)
-before each good one, and refuses the first REQUEST with a NAK.
+before each good one, and refuses the first REQUEST with a NAK; and it is
+the name server DHCP names (aegis.test is 10.0.3.1).
 
 Usage: peer.py OUR_PORT QEMU_PORT FRAMES SEED.  Prints PASS/FAIL lines.
 """
@@ -108,6 +109,7 @@ def frames(timeout):
         if len(f) < 14:
             continue
         dhcp_serve(f)
+        dns_serve(f)
         etype = struct.unpack("!H", f[12:14])[0]
         if etype == 0x0806 and len(f) >= 42:
             op, sha, spa, tpa = struct.unpack("!6xH6s4s6x4s", f[14:42])
@@ -117,6 +119,7 @@ def frames(timeout):
         yield f
 
 
+dns_answered = 0
 dhcp_junk = 0
 dhcp_naked = False
 
@@ -172,6 +175,42 @@ def dhcp_serve(f):
         send(dhcp_reply(xid, chaddr, 6))
         return
     send(dhcp_reply(xid, chaddr, 2 if mtype == 1 else 5))
+
+
+def dns_serve(f):
+    """The name server DHCP named: aegis.test is 10.0.3.1; other names do not exist."""
+    global dns_answered
+    if f[12:14] != b"\x08\x00" or len(f) < 14 + 20 + 8 + 12 or f[23] != 17:
+        return
+    ihl = (f[14] & 15) * 4
+    u = f[14 + ihl:]
+    if u[2:4] != b"\x00\x35":
+        return
+    q = u[8:8 + struct.unpack("!H", u[4:6])[0] - 8]
+    if len(q) < 17:
+        return
+    end = 12
+    while end < len(q) and q[end]:
+        end += q[end] + 1
+    question = q[12:end + 5]
+    name = b".".join(q[12 + i + 1:12 + i + 1 + q[12 + i]] for i in iter_labels(q[12:end + 1])).decode(errors="replace")
+    qtype = struct.unpack("!H", q[end + 1:end + 3])[0] if end + 3 <= len(q) else 0
+    known = name == "aegis.test"
+    answer = b""
+    if known and qtype == 1:
+        answer = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 60, 4) + ip4(OUR_IP)
+    flags = 0x8180 if known else 0x8183
+    r = q[:2] + struct.pack("!HHHHH", flags, 1, 1 if answer else 0, 0, 0) + question + answer
+    sport = struct.unpack("!H", u[0:2])[0]
+    send(eth(ip(17, udp(53, sport, r))))
+    dns_answered += 1
+
+
+def iter_labels(b):
+    i = 0
+    while i < len(b) and b[i]:
+        yield i
+        i += b[i] + 1
 
 
 def ip_packets(timeout, proto):
@@ -336,6 +375,7 @@ if not wait_for_guest(120):
 check("guest_up", True)
 if dhcp_junk:
     print("# %d broken DHCP replies before the good ones" % dhcp_junk)
+print("# %d DNS queries answered" % dns_answered)
 # the sink may still be starting: its TCP port answers once it listens
 end = time.time() + 30
 while time.time() < end and not tcp_session():

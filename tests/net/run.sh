@@ -102,11 +102,19 @@ pids+=($peer)
 "$top/tools/aegis-run" --timeout 240 --extra "$out/extra" \
 	--netdev "socket,id=n0,udp=127.0.0.1:$p1,localaddr=127.0.0.1:$p2" \
 	--device virtio-net-pci,netdev=n0 --append "ip=dhcp" -- \
-	/bin/nettest sink 5555 5556 >"$out/sink.log" 2>"$out/sink.err"
+	sh -c '/bin/nettest resolve aegis.test; /bin/nettest resolve nosuch.test; exec /bin/nettest sink 5555 5556' \
+	>"$out/sink.log" 2>"$out/sink.err"
 status=$?
 wait "$peer"
 grep -E '^(PASS|FAIL) ' "$out/peer.log"
 grep '^#' "$out/peer.log"
+# the name server came from DHCP, through /proc/net/pnp and /etc/resolv.conf
+if grep -q '^resolve: aegis.test 10.0.3.1$' "$out/sink.log" &&
+   grep -q '^resolve: nosuch.test: ' "$out/sink.log"; then
+	pass net_dhcp_dns_resolves
+else
+	fail "net_dhcp_dns_resolves (see $out/sink.log)"
+fi
 if [ "$status" = 0 ] && grep -q '^sink: done' "$out/sink.log"; then
 	pass net_fuzz_sink_survives
 else

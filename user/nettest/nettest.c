@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -907,8 +908,25 @@ static int sink(int uport, int tport)
 	return 1;
 }
 
+/* nettest resolve NAME: the IPv4 addresses getaddrinfo gives for NAME */
+static int resolve(const char *name)
+{
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM }, *res, *r;
+	int e = getaddrinfo(name, NULL, &hints, &res);
+	if (e) {
+		printf("resolve: %s: %s\n", name, gai_strerror(e));
+		return 1;
+	}
+	for (r = res; r; r = r->ai_next)
+		printf("resolve: %s %s\n", name, inet_ntoa(((struct sockaddr_in *)r->ai_addr)->sin_addr));
+	freeaddrinfo(res);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[1], "resolve"))
+		return resolve(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "sink"))
 		return sink(atoi(argv[2]), atoi(argv[3]));
 	if (argc == 4 && !strcmp(argv[1], "remote"))

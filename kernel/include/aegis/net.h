@@ -94,9 +94,10 @@ struct netdev *netdev_by_index(int ifindex);
 /* wake the network thread: a timer was armed or work queued */
 void net_kick(void);
 
-/* /proc/net/dev and /proc/net/route, as Linux formats them: bytes written */
+/* /proc/net/dev, route and pnp, as Linux formats them: bytes written */
 int net_proc_dev(char *buf, size_t size);
 int net_proc_route(char *buf, size_t size);
+int net_proc_pnp(char *buf, size_t size);	/* "nameserver a.b.c.d" */
 
 /* starts the stack: loopback, the network thread, `ip=` from the command line */
 void net_init(void);

@@ -2,7 +2,7 @@
  * config.c - addresses from the kernel command line, in Linux's syntax
  * (Documentation/admin-guide/nfs/nfsroot.rst):
  *
- *	ip=<client-ip>:<server-ip>:<gw-ip>:<netmask>:<hostname>:<device>:<autoconf>
+ *	ip=<client-ip>:<server-ip>:<gw-ip>:<netmask>:<hostname>:<device>:<autoconf>:<dns0-ip>
  *
  * Static configuration (client address, gateway, netmask, device; default:
  * the first Ethernet device; without a netmask the class default, as Linux)
@@ -123,7 +123,14 @@ void net_config_device(struct netdev *d)
 		pr_err("net: ip=%s: bad gateway\n", v);
 		return;
 	}
+	field(v, 7, &p, &len);
+	uint32_t dns = 0;
+	if (len && !parse_ipv4(p, len, &dns)) {
+		pr_err("net: ip=%s: bad name server\n", v);
+		return;
+	}
 	mutex_lock(&net_lock);
+	net_nameserver = dns;
 	d->addr = addr;
 	d->netmask = mask;
 	d->gateway = gw;

@@ -229,6 +229,7 @@ int dhcp_configure(struct netdev *d)
 		d->addr = ack.yiaddr;
 		d->netmask = ack.mask ? ack.mask : offer.mask ? offer.mask : htonl(0xffffff00);
 		d->gateway = ack.router;
+		net_nameserver = ack.dns;
 	}
 	dhcp.dev = NULL;
 	mutex_unlock(&net_lock);

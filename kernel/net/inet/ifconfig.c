@@ -1,7 +1,9 @@
 /*
  * ifconfig.c - the interface ioctls of Linux's sockets (netdevice(7)) and
  * /proc/net/dev and /proc/net/route, which is what busybox ifconfig and
- * route use to show and set addresses, flags and the default route.
+ * route use to show and set addresses, flags and the default route; and
+ * /proc/net/pnp, the name server in resolv.conf's syntax, as Linux's ipconfig
+ * writes it (the root file system links /etc/resolv.conf to it).
  *
  * Setting needs root.  An address set with SIOCSIFADDR gets its class's
  * netmask, as Linux does; a default route (SIOCADDRT with a zero
@@ -306,4 +308,19 @@ int net_proc_route(char *buf, size_t size)
 	}
 	mutex_unlock(&net_lock);
 	return (int)MIN(n, size);
+}
+
+uint32_t net_nameserver;		/* [N] */
+
+int net_proc_pnp(char *buf, size_t size)
+{
+	uint32_t a;
+
+	mutex_lock(&net_lock);
+	a = ntohl(net_nameserver);
+	mutex_unlock(&net_lock);
+	if (!a)
+		return snprintf(buf, size, "#MANUAL\n");
+	return snprintf(buf, size, "#MANUAL\nnameserver %u.%u.%u.%u\n", a >> 24, a >> 16 & 255,
+			a >> 8 & 255, a & 255);
 }

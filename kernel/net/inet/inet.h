@@ -144,6 +144,9 @@ int inet_dgram_inq(struct inet_sock *s);
 void raw_input(const struct netbuf *nb, const struct ip_hdr *ip);
 void raw_add(struct inet_sock *s);	/* a new raw socket joins the list */
 
+/* the name server DHCP or ip= named (network order, 0 = none): /proc/net/pnp */
+extern uint32_t net_nameserver;
+
 /* dhcp.c: `ip=dhcp` */
 int dhcp_configure(struct netdev *d);	/* may sleep: 0 or -errno, d configured */
 bool dhcp_input(struct netbuf *nb, const struct ip_hdr *ip);	/* true: taken (caller frees) */
