@@ -254,6 +254,27 @@ static int t_udp(void)
 	return 0;
 }
 
+/* a socket nobody reads holds a bounded number of datagrams, even empty ones */
+static int t_udp_flood(void)
+{
+	int a = socket(AF_INET, SOCK_DGRAM, 0), b = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa = loop(0);
+	CHECK(bind(a, SA(sa), sizeof(sa)) == 0);
+	sa = loop(port_of(a));
+	for (int i = 0; i < 20000; i++)
+		CHECK(sendto(b, "", 0, 0, SA(sa), sizeof(sa)) == 0);
+	usleep(100000);
+	int queued = 0;
+	char c;
+	while (recv(a, &c, 1, MSG_DONTWAIT) == 0)
+		queued++;
+	CHECK(errno == EAGAIN);
+	CHECK(queued > 10 && queued < 20000);
+	close(a);
+	close(b);
+	return 0;
+}
+
 static int t_udp_refused(void)
 {
 	uint16_t p = closed_port();
@@ -935,6 +956,7 @@ int main(int argc, char **argv)
 	run("create", t_create);
 	run("bind", t_bind);
 	run("udp", t_udp);
+	run("udp_flood", t_udp_flood);
 	run("udp_refused", t_udp_refused);
 	run("tcp_refused", t_tcp_refused);
 	run("tcp_basic", t_tcp_basic);

@@ -36,7 +36,8 @@ void raw_input(const struct netbuf *nb, const struct ip_hdr *ip)
 			continue;
 		if (s->state == IS_CONNECTED && s->raddr != ip->src)
 			continue;
-		if (s->rq_bytes + len > (size_t)s->rcvbuf || !(c = netbuf_alloc(len)))
+		if (s->rq_bytes + sizeof(*c) + NETBUF_HEADROOM + len > (size_t)s->rcvbuf ||
+		    !(c = netbuf_alloc(len)))
 			continue;	/* full: dropped, as Linux does */
 		memcpy(netbuf_put(c, len), ip, len);	/* header and payload are contiguous */
 		c->src_addr = ip->src;

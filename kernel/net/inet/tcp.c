@@ -26,7 +26,7 @@
 #define TCP_RING	65536		/* bytes in each direction: the window is 16 bits */
 #define TCP_MAX_MSS	16344		/* loopback's MSS: four segments per window */
 #define SOMAXCONN	4096
-#define MAX_HALF_OPEN	256		/* per listener, as Linux's tcp_max_syn_backlog (floor) */
+#define MAX_HALF_OPEN	64		/* per listener: each holds 128 KiB of buffers */
 #define ORPHAN_FIN_WAIT_NS 60000000000ull	/* Linux's tcp_fin_timeout */
 
 static struct inet_sock *tcp_socks;	/* [N] */
@@ -716,9 +716,10 @@ static void tcp_close(struct inet_sock *s)
 		inet_unhash(s);
 		return;
 	}
-	/* RFC 2525 2.17: closing with unread data resets the connection */
+	/* RFC 2525 2.17: closing with unread data resets the connection; a
+	 * connection not yet made is simply forgotten (RFC 9293 3.10.4) */
 	tcp_recv_data(s->tcb, &sp);
-	if (sp.n[0])
+	if (sp.n[0] || s->tcb->state == TCP_SYN_SENT)
 		CORE_CALL(s, tcp_abort(s->tcb, time_ns()));
 	else
 		CORE_CALL(s, tcp_shutdown_send(s->tcb, time_ns()));

@@ -2,8 +2,9 @@
  * udp.c - UDP (RFC 768) sockets.
  *
  * A received datagram is queued as its netbuf, data at the payload and the
- * sender in src_addr/src_port, until rcvbuf bytes are queued; then datagrams
- * are dropped, as Linux does.  Datagrams are never fragmented: one larger than
+ * sender in src_addr/src_port, until the queued buffers take rcvbuf bytes of
+ * memory (headers and headroom count, as Linux counts truesize, so a flood of
+ * empty datagrams is bounded too); then datagrams are dropped, as Linux does.  Datagrams are never fragmented: one larger than
  * the route's MTU is EMSGSIZE.  A connected socket learns of ICMP errors
  * (port unreachable -> ECONNREFUSED) on its next call, as Linux's does.
  * The receiving side (queue, recv, poll) is shared with raw sockets (raw.c).
@@ -26,7 +27,7 @@ void inet_dgram_enqueue(struct inet_sock *s, struct netbuf *nb)
 	else
 		s->rq_head = nb;
 	s->rq_tail = nb;
-	s->rq_bytes += nb->len;
+	s->rq_bytes += nb->size;	/* the memory, not the payload: empty datagrams count */
 	wq_wake_all(&s->wq);
 }
 
@@ -85,7 +86,7 @@ void udp_input(struct netbuf *nb, const struct ip_hdr *ip)
 		netbuf_free(nb);
 		return;
 	}
-	if (s->rq_bytes + len - UDP_HLEN > (size_t)s->rcvbuf || (s->shut & RCV_SHUT)) {
+	if (s->rq_bytes + nb->size > (size_t)s->rcvbuf || (s->shut & RCV_SHUT)) {
 		netbuf_free(nb);	/* full: dropped, as Linux does */
 		return;
 	}
@@ -243,7 +244,7 @@ ssize_t inet_dgram_recv(struct inet_sock *s, struct unix_msg *m, bool nonblock)
 		s->rq_head = nb->next;
 		if (!s->rq_head)
 			s->rq_tail = NULL;
-		s->rq_bytes -= nb->len;
+		s->rq_bytes -= nb->size;
 		netbuf_free(nb);
 	}
 	return (ssize_t)n;
