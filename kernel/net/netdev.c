@@ -146,10 +146,19 @@ void netdev_receive(struct netdev *d, struct netbuf *nb)
 
 /* ------------------------------------------------------------ loopback */
 
+#define LO_BACKLOG	1000		/* as Linux's netdev_max_backlog */
+
 static struct netbuf *lo_head, *lo_tail;	/* [net_lock] sent, not yet received */
+static int lo_len;				/* [net_lock] */
 
 static int lo_xmit(struct netdev *d, struct netbuf *nb)
 {
+	if (lo_len >= LO_BACKLOG) {	/* senders outrun the thread: a silent drop, as Linux's */
+		d->stats.tx_dropped++;
+		netbuf_free(nb);
+		return 0;
+	}
+	lo_len++;
 	nb->next = NULL;
 	if (lo_tail)
 		lo_tail->next = nb;
@@ -168,6 +177,7 @@ static void lo_poll(struct netdev *d)
 	struct netbuf *nb = lo_head;
 
 	lo_head = lo_tail = NULL;
+	lo_len = 0;
 	while (nb) {
 		struct netbuf *next = nb->next;
 		netdev_receive(d, nb);
