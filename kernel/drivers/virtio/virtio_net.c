@@ -76,10 +76,10 @@ static int vnet_xmit(struct netdev *d, struct netbuf *nb)
 	}
 	if (!q->nfree)
 		tx_reclaim(v);
-	if (!q->nfree) {
+	if (!q->nfree) {		/* the ring is full: a silent drop, as a full qdisc's */
 		d->stats.tx_dropped++;
 		netbuf_free(nb);
-		return -ENOBUFS;
+		return 0;
 	}
 	/* the descriptor the queue hands out next is the buffer we fill */
 	uint8_t *buf = phys_to_virt(buf_phys(v, TXQ, q->free_head));
