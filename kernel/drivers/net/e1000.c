@@ -18,6 +18,9 @@
  * route INTx, so the device's interrupts are masked and the network thread
  * polls it every millisecond.  Should a function offer MSI, its interrupt only
  * acknowledges the cause (reading ICR) and schedules the thread.
+ * (QEMU's model receives nothing for about a second after RCTL is written, so
+ * with ip=dhcp the first DISCOVER goes unanswered and the lease comes with
+ * the retry, a second later.)
  *
  * The device is not trusted: a reset that never completes gives up on it, and
  * every length it writes back is checked against the buffer; the buffer
