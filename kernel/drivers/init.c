@@ -3,6 +3,7 @@
  * scheduler runs (probes sleep and take mutexes).
  */
 #include <aegis/blkdev.h>
+#include <aegis/net.h>
 #include <aegis/virtio.h>
 
 void drivers_init(void)
@@ -10,4 +11,5 @@ void drivers_init(void)
 	virtio_init();
 	nvme_init();
 	ahci_init();
+	e1000_init();
 }

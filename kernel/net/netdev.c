@@ -117,6 +117,8 @@ int netdev_register(struct netdev *d)
 		;
 	*p = d;
 	mutex_unlock(&net_lock);
+	if (d->polled)
+		net_kick();	/* the thread may be asleep without a deadline */
 	net_config_device(d);
 	return 0;
 }

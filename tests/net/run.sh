@@ -7,6 +7,8 @@
 #    host HTTP server (the md5 must match), busybox ping (a raw socket)
 #    gets its replies from 127.0.0.1 and from QEMU's gateway, and busybox
 #    ifconfig and route show and change addresses, flags and the default route.
+# 2b. The same user network through an Intel e1000 (82540EM, polled) with
+#    ip=dhcp: 1 MiB TCP echo, the 2 MB wget with its md5, ping of the gateway.
 # 3. Hostile frames: QEMU's socket network joins Aegis to tests/net/peer.py,
 #    which serves DHCP (broken replies first: Aegis boots with ip=dhcp),
 #    checks ARP, ping, TCP and UDP answers, sends NET_FUZZ_FRAMES (20000)
@@ -92,6 +94,31 @@ for p in PING-LO PING-GW IFCONFIG ROUTE ROUTE-SET SETADDR LO-DOWN-UP; do
 	if grep -q "^$p-OK" "$out/user.log"; then pass "$name"
 	else fail "$name (see $out/user.log)"; fi
 done
+
+# ---------------------------------------------------------------- 2b. e1000
+"$top/tools/aegis-run" --timeout 60 --extra "$out/extra" \
+	--netdev user,id=n1 --device e1000,netdev=n1 --append "ip=dhcp" -- \
+	sh -c "dmesg | grep -q 'e1000: .* eth0 ' && echo E1000-BOUND;
+	       /bin/nettest remote 10.0.2.2 $echo_port;
+	       read t0 x </proc/uptime; wget -q -O - http://10.0.2.2:$web_port/blob | md5sum;
+	       read t1 x </proc/uptime; echo WGET-TIME \$t0 \$t1;
+	       ping -c 2 10.0.2.2 | grep -q '2 packets received' && echo PING-OK" \
+	>"$out/e1000.log" 2>"$out/e1000.err"
+e1000_status=$?
+why=
+grep -q '^E1000-BOUND' "$out/e1000.log" || why=" (no e1000 eth0 in dmesg)"
+if grep -q '^PASS remote_echo' "$out/e1000.log"; then
+	pass net_e1000_echo
+else
+	fail "net_e1000_echo$why ($(grep -m1 '^FAIL remote_' "$out/e1000.log" || echo 'no result: status '$e1000_status); see $out/e1000.log, $out/e1000.err)"
+fi
+if grep -q "^$want " "$out/e1000.log"; then
+	pass "net_e1000_wget ($(awk '/^WGET-TIME/ { printf "%.2f s", $3 - $2 }' "$out/e1000.log"))"
+else
+	fail "net_e1000_wget$why (md5 $(grep -o '^[0-9a-f]\{32\}' "$out/e1000.log" || echo none), want $want; see $out/e1000.err)"
+fi
+if grep -q '^PING-OK' "$out/e1000.log"; then pass net_e1000_ping
+else fail "net_e1000_ping$why (see $out/e1000.log)"; fi
 
 # ---------------------------------------------------------------- 3. hostile frames
 frames=${NET_FUZZ_FRAMES:-20000} seed=${NET_FUZZ_SEED:-1}

@@ -102,6 +102,8 @@ int net_proc_pnp(char *buf, size_t size);	/* "nameserver a.b.c.d" */
 /* starts the stack: loopback, the network thread, `ip=` from the command line */
 void net_init(void);
 
+void e1000_init(void);		/* drivers/net/e1000.c: Intel 82540EM NICs */
+
 /* byte order (x86 is little-endian) */
 static inline uint16_t htons(uint16_t v) { return __builtin_bswap16(v); }
 static inline uint16_t ntohs(uint16_t v) { return __builtin_bswap16(v); }
