@@ -175,10 +175,10 @@ static int e1000_xmit(struct netdev *d, struct netbuf *nb)
 	}
 	if (next == e->tx_clean)
 		tx_reclaim(e);
-	if (next == e->tx_clean) {
+	if (next == e->tx_clean) {	/* a full ring: a silent drop, as virtio-net's */
 		d->stats.tx_dropped++;
 		netbuf_free(nb);
-		return -ENOBUFS;
+		return 0;
 	}
 	memcpy(phys_to_virt(buf_phys(e->tx_bufs, i)), nb->data, nb->len);
 	t->addr = buf_phys(e->tx_bufs, i);
