@@ -209,7 +209,7 @@ static void net_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		uint64_t now = time_ns(), next;
+		uint64_t now, next;
 
 		__atomic_store_n(&net_work, false, __ATOMIC_RELEASE);
 		mutex_lock(&net_lock);
@@ -218,6 +218,8 @@ static void net_thread(void *arg)
 			if ((due || d->polled) && d->ops->poll)
 				d->ops->poll(d);
 		}
+		/* read after the polls: what they stamped must not look like the future */
+		now = time_ns();
 		next = inet_timers(now);
 		if (any_polled && next > now + 1000000)
 			next = now + 1000000;

@@ -157,7 +157,7 @@ int eth_output(struct netdev *d, struct netbuf *nb, uint32_t next_hop)
 	if (ip_is_broadcast(next_hop) || next_hop == (d->addr | ~d->netmask))
 		return eth_send(d, nb, bcast_mac, ETH_P_IP);
 	e = arp_find(d, next_hop);
-	if (e && e->resolved && now - e->stamp < ARP_VALID_NS)
+	if (e && e->resolved && (int64_t)(now - e->stamp) < (int64_t)ARP_VALID_NS)
 		return eth_send(d, nb, e->mac, ETH_P_IP);
 	if (!e) {
 		e = arp_new(d, next_hop, now);
@@ -192,7 +192,7 @@ uint64_t arp_timers(uint64_t now)
 		struct arp_entry *e = &arp_table[i];
 		if (!e->ip || e->resolved || !e->tries)
 			continue;
-		if (now - e->stamp >= ARP_RETRY_NS) {
+		if ((int64_t)(now - e->stamp) >= (int64_t)ARP_RETRY_NS) {
 			if (e->tries >= ARP_TRIES) {
 				arp_drop_held(e);
 				memset(e, 0, sizeof(*e));
