@@ -12,8 +12,10 @@
  * Replies are taken in udp_input (dhcp_input), before any socket sees them,
  * while an exchange is in progress; an unconfigured device accepts packets
  * for any address (ip.c), since the server may send to the offered one.
- * Nothing in a reply is trusted: options are walked within their bounds and
- * a reply must carry our transaction id and hardware address.
+ * Nothing in a reply is trusted: options are walked within their bounds, a
+ * reply must carry our transaction id and hardware address, and one that is
+ * unusable (an OFFER without address or server, an ACK for another address,
+ * a NAK from another server) is ignored while we wait for a better one.
  */
 #include <aegis/errno.h>
 #include <aegis/printk.h>
@@ -52,10 +54,25 @@ struct dhcp_reply {
 static struct {
 	struct netdev *dev;		/* [N] exchange in progress on it, or NULL */
 	uint32_t xid;
-	struct dhcp_reply got;		/* [N] the reply waited for */
+	int want;			/* [N] the reply waited for: DHCPOFFER or DHCPACK */
+	uint32_t req_ip, server;	/* [N] what a REQUEST asked, and of whom */
+	struct dhcp_reply got;		/* [N] the first usable reply */
 	bool have;			/* [N] */
 	struct wait_queue wq;
 } dhcp;
+
+/* A reply worth acting on: an OFFER with an address and a server, an ACK
+ * for the address asked for, a NAK from the server asked. */
+static bool usable(const struct dhcp_reply *r)
+{
+	if (r->type == DHCPNAK)
+		return dhcp.want == DHCPACK && r->server == dhcp.server;
+	if (r->type != dhcp.want)
+		return false;
+	if (dhcp.want == DHCPOFFER)
+		return r->yiaddr && r->server && !ip_is_broadcast(r->yiaddr);
+	return r->yiaddr == dhcp.req_ip;
+}
 
 /* the options of a reply, bounded by its length */
 static void parse_options(const uint8_t *o, size_t len, struct dhcp_reply *r)
@@ -108,8 +125,8 @@ bool dhcp_input(struct netbuf *nb, const struct ip_hdr *ip)
 		return true;
 	memcpy(&r.yiaddr, p + 16, 4);
 	parse_options(p + DHCP_MIN_LEN, len - DHCP_MIN_LEN, &r);
-	if (!r.type || dhcp.have)
-		return true;
+	if (dhcp.have || !usable(&r))
+		return true;	/* the first usable reply is kept: later ones may be junk */
 	dhcp.got = r;
 	dhcp.have = true;
 	wq_wake_all(&dhcp.wq);
@@ -176,21 +193,21 @@ static int exchange(struct netdev *d, int type, uint32_t req_ip, uint32_t server
 {
 	uint64_t timeout = 1000000000ull;
 
+	dhcp.want = want;
+	dhcp.req_ip = req_ip;
+	dhcp.server = server;
 	for (int i = 0; i < TRIES; i++, timeout *= 2) {
 		uint64_t deadline = time_ns() + timeout;
 		dhcp.have = false;
 		dhcp_send(d, type, req_ip, server);
-		while (time_ns() < deadline) {
+		while (time_ns() < deadline && !dhcp.have) {
 			mutex_unlock(&net_lock);
 			wq_wait(&dhcp.wq, dhcp_answered, NULL, false, deadline);
 			mutex_lock(&net_lock);
-			if (!dhcp.have)
-				continue;
-			if (dhcp.got.type == want || dhcp.got.type == DHCPNAK) {
-				*out = dhcp.got;
-				return dhcp.got.type == want ? 0 : -ECONNREFUSED;
-			}
-			dhcp.have = false;	/* another kind of message: keep waiting */
+		}
+		if (dhcp.have) {
+			*out = dhcp.got;
+			return dhcp.got.type == want ? 0 : -ECONNREFUSED;
 		}
 	}
 	return -ETIMEDOUT;
@@ -215,12 +232,8 @@ int dhcp_configure(struct netdev *d)
 	for (int round = 0; round < TRIES; round++) {
 		get_random_bytes(&dhcp.xid, sizeof(dhcp.xid));
 		err = exchange(d, DHCPDISCOVER, 0, 0, DHCPOFFER, &offer);
-		if (!err && (!offer.yiaddr || !offer.server))
-			err = -EIO;
 		if (!err)
 			err = exchange(d, DHCPREQUEST, offer.yiaddr, offer.server, DHCPACK, &ack);
-		if (!err && ack.yiaddr != offer.yiaddr)
-			err = -EIO;
 		if (err != -ECONNREFUSED)
 			break;
 		pr_info("dhcp: %s: request refused (NAK); asking again\n", d->name);
@@ -235,7 +248,7 @@ int dhcp_configure(struct netdev *d)
 	mutex_unlock(&net_lock);
 	if (err) {
 		pr_err("dhcp: %s: no lease (%s)\n", d->name,
-		       err == -ETIMEDOUT ? "no answer" : err == -ECONNREFUSED ? "refused" : "bad reply");
+		       err == -ETIMEDOUT ? "no answer" : "refused");
 		return err;
 	}
 	pr_info("dhcp: %s: lease from server %u.%u.%u.%u\n", d->name, ntohl(ack.server) >> 24,
