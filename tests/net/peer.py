@@ -292,17 +292,47 @@ def tcp_session():
     return False
 
 
+def frag_ping():
+    """A 3000-byte echo request in fragments, sent out of order (with one
+    duplicated): the reply, larger than the MTU, comes back in fragments too."""
+    ident, data = rng.randrange(65536), bytes(rng.randrange(256) for _ in range(3000))
+    payload = icmp(8, 0, struct.pack("!HH", ident, 7), data)
+    pid = rng.randrange(65536)
+    pieces = [(o, payload[o:o + 1480]) for o in range(0, len(payload), 1480)]
+    frames_out = []
+    for o, chunk in pieces:
+        mf = 0x2000 if o + len(chunk) < len(payload) else 0
+        frames_out.append(eth(ip(1, chunk, frag=mf | (o // 8), ident=pid)))
+    for f in [frames_out[2], frames_out[0], frames_out[0], frames_out[1]]:
+        send(f)
+    got, total = {}, None
+    for h, p in ip_packets(3, 1):
+        fo = struct.unpack("!H", h[6:8])[0]
+        off, more = (fo & 0x1FFF) * 8, fo & 0x2000
+        if h[12:16] != ip4(GUEST_IP):
+            continue
+        got[off] = p
+        if not more:
+            total = off + len(p)
+        if total is not None and sum(len(v) for v in got.values()) >= total:
+            whole = b"".join(got[k] for k in sorted(got))
+            return (whole[0] == 0 and whole[4:6] == struct.pack("!H", ident) and whole[8:] == data
+                    and csum(whole) == 0)
+    return False
+
+
 def liveness(phase):
     check(phase + "_ping", ping(), "no echo reply")
     check(phase + "_tcp_rst", tcp_reset(), "no RST from a closed port")
     check(phase + "_udp_unreachable", udp_unreachable(), "no ICMP port unreachable")
     check(phase + "_tcp_session", tcp_session(), "sink did not acknowledge data and FIN")
+    check(phase + "_fragmented_ping", frag_ping(), "no reassembled reply to a fragmented echo")
 
 
 # ------------------------------------------------------------ hostile frames
 
 def valid_packet():
-    k = rng.randrange(9)
+    k = rng.randrange(10)
     if os.environ.get("PEER_KINDS"):   # for finding which kind of frame does harm
         k = int(rng.choice(os.environ["PEER_KINDS"].split(",")))
     port = rng.choice([SINK_TCP, SINK_UDP, CLOSED, rng.randrange(65536)])
@@ -331,6 +361,10 @@ def valid_packet():
                       opts=rng.choice([b"", b"\x01\x01\x01\x00", b"\x94\x04\x00\x00"]),
                       dst=rng.choice([GUEST_IP, "255.255.255.255", "10.0.3.255", "10.0.4.1", "127.0.0.1"]),
                       src=rng.choice([OUR_IP, "224.0.0.1", "255.255.255.255", "127.0.0.1", GUEST_IP])))
+    if k == 9:   # fragments of datagrams that never complete, overlap, or run past 64 KiB
+        off = rng.choice([0, 1, 8, 185, 8000, 8190, 8191, rng.randrange(8192)])
+        return eth(ip(rng.choice([1, 17, 6]), data, ident=rng.randrange(40),
+                      frag=rng.choice([0x2000, 0]) | off))
     return eth(bytes(rng.randrange(256) for _ in range(rng.randrange(60))), rng.choice([0x0800, 0x0806, 0x86DD]))
 
 

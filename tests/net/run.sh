@@ -3,7 +3,8 @@
 # 1. /bin/nettest (user/nettest) over the loopback: on the host Linux (the
 #    specification) and in Aegis, one "PASS net_<where>_<case>" line per case.
 # 2. virtio-net on QEMU's user network: Aegis (10.0.2.15) talks TCP to an echo
-#    server on the host (10.0.2.2), busybox wget fetches a 2 MB file from a
+#    server on the host (10.0.2.2), UDP datagrams of up to 65507 bytes come back
+#    from a host UDP echo server (in fragments both ways), busybox wget fetches a 2 MB file from a
 #    host HTTP server (the md5 must match), busybox ping (a raw socket)
 #    gets its replies from 127.0.0.1 and from QEMU's gateway, and busybox
 #    ifconfig and route show and change addresses, flags and the default route.
@@ -57,20 +58,29 @@ class T(socketserver.ThreadingTCPServer):
 class Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *a):
         pass
+class UdpEcho(socketserver.BaseRequestHandler):
+    def handle(self):
+        self.request[1].sendto(self.request[0], self.client_address)
+class U(socketserver.ThreadingUDPServer):
+    daemon_threads = True
+    max_packet_size = 65536
 echo = T(("127.0.0.1", 0), Echo)
 web = T(("127.0.0.1", 0), Quiet)
-print(echo.server_address[1], web.server_address[1], flush=True)
+udp = U(("127.0.0.1", 0), UdpEcho)
+print(echo.server_address[1], web.server_address[1], udp.server_address[1], flush=True)
 threading.Thread(target=web.serve_forever, daemon=True).start()
+threading.Thread(target=udp.serve_forever, daemon=True).start()
 echo.serve_forever()
 EOF
 pids+=($!)
 for _ in $(seq 50); do [ -s "$out/servers.port" ] && break; sleep 0.1; done
-read -r echo_port web_port <"$out/servers.port"
+read -r echo_port web_port udp_port <"$out/servers.port"
 want=$(md5sum <"$out/www/blob" | cut -d' ' -f1)
 "$top/tools/aegis-run" --timeout 240 --extra "$out/extra" \
 	--netdev user,id=n0 --device virtio-net-pci,netdev=n0 \
 	--append "ip=10.0.2.15::10.0.2.2:255.255.255.0" -- \
-	sh -c "/bin/nettest remote 10.0.2.2 $echo_port; wget -q -O - http://10.0.2.2:$web_port/blob | md5sum;
+	sh -c "/bin/nettest remote 10.0.2.2 $echo_port; /bin/nettest udpremote 10.0.2.2 $udp_port;
+	       wget -q -O - http://10.0.2.2:$web_port/blob | md5sum;
 	       ping -c 2 127.0.0.1 | grep -q '2 packets received' && echo PING-LO-OK;
 	       ping -c 2 10.0.2.2 | grep -q '2 packets received' && echo PING-GW-OK;
 	       ifconfig eth0 | grep -q 'inet addr:10.0.2.15  Bcast:10.0.2.255  Mask:255.255.255.0' && echo IFCONFIG-OK;

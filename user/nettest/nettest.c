@@ -944,8 +944,49 @@ static int resolve(const char *name)
 	return 0;
 }
 
+/* nettest udpremote HOST PORT: datagrams of every size up to the largest,
+ * echoed by a UDP server elsewhere (past the MTU they travel in fragments) */
+static int udp_remote(const char *host, int port)
+{
+	static const int sizes[] = { 1, 1472, 1473, 2961, 4000, 20000, 65507 };
+	static unsigned char out[65507], in[65536];
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons((uint16_t)port) };
+	int fd = socket(AF_INET, SOCK_DGRAM, 0), bad = 0;
+	sa.sin_addr.s_addr = inet_addr(host);
+	if (connect(fd, SA(sa), sizeof(sa)) < 0) {
+		printf("FAIL remote_udp: connect: %s\n", strerror(errno));
+		return 1;
+	}
+	for (size_t k = 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+		int n = sizes[k], ok = 0;
+		for (int i = 0; i < n; i++)
+			out[i] = (unsigned char)(i * 31 + n);
+		for (int tries = 0; tries < 3 && !ok; tries++) {
+			if (send(fd, out, (size_t)n, 0) != n) {
+				printf("FAIL remote_udp: send %d: %s\n", n, strerror(errno));
+				return 1;
+			}
+			struct pollfd pf = { fd, POLLIN, 0 };
+			while (!ok && poll(&pf, 1, 3000) == 1) {
+				ssize_t r = recv(fd, in, sizeof(in), 0);
+				ok = r == n && !memcmp(in, out, (size_t)n);
+			}
+		}
+		if (!ok) {
+			printf("FAIL remote_udp: no echo of %d bytes\n", n);
+			bad = 1;
+		}
+	}
+	if (!bad)
+		printf("PASS remote_udp\n");
+	close(fd);
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc == 4 && !strcmp(argv[1], "udpremote"))
+		return udp_remote(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "resolve"))
 		return resolve(argv[2]);
 	if (argc == 4 && !strcmp(argv[1], "sink"))

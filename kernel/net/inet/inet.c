@@ -5,6 +5,6 @@
 
 uint64_t inet_timers(uint64_t now)
 {
-	uint64_t a = arp_timers(now), t = tcp_timers(now);
-	return MIN(a, t);
+	uint64_t a = arp_timers(now), t = tcp_timers(now), f = ipfrag_timers(now);
+	return MIN(MIN(a, t), f);
 }

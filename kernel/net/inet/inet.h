@@ -118,6 +118,13 @@ int ip_route(uint32_t dst, struct netdev **d, uint32_t *next_hop, uint32_t *src)
  * consumes nb.  src 0: the route's.  0 or -errno (EMSGSIZE, ENETUNREACH). */
 int ip_output(struct netbuf *nb, uint32_t src, uint32_t dst, uint8_t proto, uint8_t ttl);
 bool ip_is_local(uint32_t addr);	/* one of ours, loopback included */
+
+/* ipfrag.c: a fragment in (nb->data at its IP header): the whole datagram
+ * when this completed it, else NULL (nb kept or dropped) */
+struct netbuf *ip_reassemble(struct netbuf *nb, const struct ip_hdr *h, uint32_t hlen);
+/* nb's payload in fragments with header tmpl, out of d to hop; consumes nb */
+int ip_fragment_output(struct netbuf *nb, const struct ip_hdr *tmpl, struct netdev *d, uint32_t hop);
+uint64_t ipfrag_timers(uint64_t now);
 bool ip_is_broadcast(uint32_t addr);
 
 /* icmp.c */

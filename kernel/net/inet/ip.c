@@ -5,8 +5,9 @@
  * Aegis is a host, not a router: packets for other addresses are dropped.
  * Routing is implied by the devices: loopback for 127/8 and for our own
  * addresses, a device whose subnet holds the destination, else the device
- * with a default gateway.  Fragments are not reassembled (dropped and
- * counted), and nothing is sent larger than the route's MTU (EMSGSIZE).
+ * with a default gateway.  What is larger than the route's MTU is sent in
+ * fragments (TCP never is), and fragments received are reassembled
+ * (ipfrag.c).
  */
 #include <aegis/errno.h>
 #include <aegis/string.h>
@@ -14,7 +15,6 @@
 #include "inet.h"
 
 static uint16_t ip_id;			/* [N] identification of the next packet */
-uint64_t ip_frag_dropped;		/* [N] fragments received, not reassembled */
 
 static bool is_loopback_net(uint32_t addr)
 {
@@ -84,26 +84,38 @@ int ip_output(struct netbuf *nb, uint32_t src, uint32_t dst, uint8_t proto, uint
 	struct netdev *d;
 	uint32_t hop, rsrc;
 	struct ip_hdr *h;
+	struct ip_hdr tmpl;
 	int err = ip_route(dst, &d, &hop, &rsrc);
 
-	if (!err && nb->len + IP_HLEN > d->mtu)
+	if (!err && nb->len + IP_HLEN > 65535)
 		err = -EMSGSIZE;
-	if (!err && !(h = (struct ip_hdr *)netbuf_push(nb, IP_HLEN)))
-		err = -ENOBUFS;
+	if (!err && nb->len + IP_HLEN > d->mtu && proto == IPPROTO_TCP)
+		err = -EMSGSIZE;	/* TCP sizes its segments to fit */
 	if (err) {
 		netbuf_free(nb);
 		return err;
 	}
-	h->ver_ihl = 0x45;
-	h->tos = 0;
+	tmpl.ver_ihl = 0x45;
+	tmpl.tos = 0;
+	tmpl.id = htons(ip_id++);
+	tmpl.ttl = ttl ? ttl : 64;
+	tmpl.proto = proto;
+	tmpl.src = src ? src : rsrc;
+	tmpl.dst = dst;
+	if (nb->len + IP_HLEN > d->mtu) {
+		tmpl.frag = 0;
+		tmpl.csum = 0;
+		tmpl.len = 0;
+		return ip_fragment_output(nb, &tmpl, d, hop);
+	}
+	if (!(h = (struct ip_hdr *)netbuf_push(nb, IP_HLEN))) {
+		netbuf_free(nb);
+		return -ENOBUFS;
+	}
+	*h = tmpl;
 	h->len = htons((uint16_t)nb->len);
-	h->id = htons(ip_id++);
 	h->frag = htons(IP_DF);
-	h->ttl = ttl ? ttl : 64;
-	h->proto = proto;
 	h->csum = 0;
-	h->src = src ? src : rsrc;
-	h->dst = dst;
 	h->csum = csum_fold(csum_add(0, h, IP_HLEN));
 	if (d->flags & IFF_LOOPBACK)
 		return d->ops->xmit(d, nb);
@@ -137,8 +149,11 @@ void ip_input(struct netdev *d, struct netbuf *nb)
 	if (!for_us(d, h->dst) || ip_is_broadcast(h->src) || (h->src & 0xf0) == 0xe0)
 		goto drop;		/* not ours: we do not forward; multicast sender: bogus */
 	if (ntohs(h->frag) & (IP_MF | IP_OFFMASK)) {
-		ip_frag_dropped++;
-		goto drop;
+		nb = ip_reassemble(nb, h, hlen);
+		if (!nb)
+			return;		/* kept for later, or dropped */
+		h = (struct ip_hdr *)nb->data;
+		hlen = (h->ver_ihl & 15) * 4u;	/* the first fragment's header */
 	}
 	netbuf_pull(nb, hlen);
 	raw_input(nb, h);
