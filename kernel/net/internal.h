@@ -111,6 +111,13 @@ int msg_iov_copy(struct unix_msg *m, size_t off, void *kbuf, size_t n, bool to_u
 int sockaddr_from_user(void *k, size_t ksize, const void __user *u, int len);
 int sockaddr_to_user(const void *k, unsigned klen, void __user *u, int __user *ulen);
 
+/* socket.c: SO_RCVTIMEO/SO_SNDTIMEO as struct timeval <-> ns (0 = forever) */
+struct linux_timeval {
+	int64_t tv_sec, tv_usec;
+};
+int sockopt_timeo_from_user(uint64_t *ns, const void __user *val, int len);
+struct linux_timeval sockopt_timeo_to_timeval(uint64_t ns);
+
 /* inet/socket_inet.c: AF_INET sockets, reached from socket.c with the user's arguments */
 extern const struct file_operations inet_fops;
 long inet_socket(int type, int protocol);

@@ -282,9 +282,26 @@ long sys_shutdown(int fd, int how)
 	return r;
 }
 
-struct linux_timeval {
-	int64_t tv_sec, tv_usec;
-};
+/* SO_RCVTIMEO/SO_SNDTIMEO: a struct timeval from the user, in ns (0 = forever) */
+int sockopt_timeo_from_user(uint64_t *ns, const void __user *val, int len)
+{
+	struct linux_timeval tv;
+
+	if (len < (int)sizeof(tv))
+		return -EINVAL;
+	if (copy_from_user(&tv, val, sizeof(tv)))
+		return -EFAULT;
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return -EDOM;
+	*ns = tv.tv_sec < 0 ? 0 : (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull;
+	return 0;
+}
+
+struct linux_timeval sockopt_timeo_to_timeval(uint64_t ns)
+{
+	struct linux_timeval tv = { (int64_t)(ns / 1000000000ull), (int64_t)(ns % 1000000000ull / 1000) };
+	return tv;
+}
 
 long sys_setsockopt(int fd, int level, int name, const void __user *val, int len)
 {
@@ -298,18 +315,9 @@ long sys_setsockopt(int fd, int level, int name, const void __user *val, int len
 		goto out;
 	}
 	if (name == SO_RCVTIMEO || name == SO_SNDTIMEO) {
-		struct linux_timeval tv;
-		if (len < (int)sizeof(tv)) {
-			r = -EINVAL;
-		} else if (copy_from_user(&tv, val, sizeof(tv))) {
-			r = -EFAULT;
-		} else if (tv.tv_usec < 0 || tv.tv_usec >= 1000000) {
-			r = -EDOM;
-		} else {
-			uint64_t ns = tv.tv_sec < 0 ? 0 : tv.tv_sec * 1000000000ull +
-							  tv.tv_usec * 1000ull;
+		uint64_t ns;
+		if (!(r = sockopt_timeo_from_user(&ns, val, len)))
 			*(name == SO_RCVTIMEO ? &s->rcvtimeo : &s->sndtimeo) = ns;
-		}
 		goto out;
 	}
 	if (len < (int)sizeof(int)) {
@@ -410,14 +418,11 @@ long sys_getsockopt(int fd, int level, int name, void __user *val, int __user *u
 		size = sizeof(cred);
 		break;
 	case SO_RCVTIMEO:
-	case SO_SNDTIMEO: {
-		uint64_t ns = name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo;
-		tv.tv_sec = (int64_t)(ns / 1000000000ull);
-		tv.tv_usec = (int64_t)(ns % 1000000000ull / 1000);
+	case SO_SNDTIMEO:
+		tv = sockopt_timeo_to_timeval(name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo);
 		p = &tv;
 		size = sizeof(tv);
 		break;
-	}
 	default:
 		r = -ENOPROTOOPT;
 	}

@@ -319,9 +319,11 @@ long inet_bind(struct file *f, const void __user *uaddr, int len)
 	if (sa.sin_family != AF_INET && !(sa.sin_family == AF_UNSPEC && !sa.sin_addr))
 		return -EAFNOSUPPORT;
 	mutex_lock(&net_lock);
-	if (s->type == SOCK_RAW)	/* no ports: only the address packets must be sent to */
-		r = sa.sin_addr && !ip_is_local(sa.sin_addr) ? -EADDRNOTAVAIL : (s->laddr = sa.sin_addr, 0);
-	else if (s->lport || s->state != IS_CLOSED)
+	if (s->type == SOCK_RAW) {	/* no ports: only the address packets must be sent to */
+		r = sa.sin_addr && !ip_is_local(sa.sin_addr) ? -EADDRNOTAVAIL : 0;
+		if (!r)
+			s->laddr = sa.sin_addr;
+	} else if (s->lport || s->state != IS_CLOSED)
 		r = -EINVAL;
 	else
 		r = inet_bind_local(s, sa.sin_addr, sa.sin_port);
@@ -422,24 +424,6 @@ long inet_shutdown(struct file *f, int how)
 	return r;
 }
 
-struct linux_timeval_k {
-	int64_t tv_sec, tv_usec;
-};
-
-static int set_timeo(uint64_t *ns, const void __user *val, int len)
-{
-	struct linux_timeval_k tv;
-
-	if (len < (int)sizeof(tv))
-		return -EINVAL;
-	if (copy_from_user(&tv, val, sizeof(tv)))
-		return -EFAULT;
-	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
-		return -EDOM;
-	*ns = tv.tv_sec < 0 ? 0 : (uint64_t)tv.tv_sec * 1000000000ull + (uint64_t)tv.tv_usec * 1000ull;
-	return 0;
-}
-
 long inet_setsockopt(struct file *f, int level, int name, const void __user *val, int len)
 {
 	struct inet_sock *s = file_private(f);
@@ -448,7 +432,7 @@ long inet_setsockopt(struct file *f, int level, int name, const void __user *val
 
 	if (level == SOL_SOCKET && (name == SO_RCVTIMEO || name == SO_SNDTIMEO)) {
 		uint64_t ns;
-		if ((r = set_timeo(&ns, val, len)))
+		if ((r = sockopt_timeo_from_user(&ns, val, len)))
 			return r;
 		mutex_lock(&net_lock);
 		*(name == SO_RCVTIMEO ? &s->rcvtimeo : &s->sndtimeo) = ns;
@@ -511,7 +495,7 @@ long inet_setsockopt(struct file *f, int level, int name, const void __user *val
 long inet_getsockopt(struct file *f, int level, int name, void __user *val, int __user *ulen)
 {
 	struct inet_sock *s = file_private(f);
-	struct linux_timeval_k tv;
+	struct linux_timeval tv;
 	const void *p;
 	unsigned size = sizeof(int);
 	int len, v = 0;
@@ -535,14 +519,11 @@ long inet_getsockopt(struct file *f, int level, int name, void __user *val, int 
 		case SO_DOMAIN: v = AF_INET; break;
 		case SO_PROTOCOL: v = s->protocol; break;
 		case SO_RCVTIMEO:
-		case SO_SNDTIMEO: {
-			uint64_t ns = name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo;
-			tv.tv_sec = (int64_t)(ns / 1000000000ull);
-			tv.tv_usec = (int64_t)(ns % 1000000000ull / 1000);
+		case SO_SNDTIMEO:
+			tv = sockopt_timeo_to_timeval(name == SO_RCVTIMEO ? s->rcvtimeo : s->sndtimeo);
 			p = &tv;
 			size = sizeof(tv);
 			break;
-		}
 		default: r = -ENOPROTOOPT;
 		}
 	} else if (level == SOL_IP && name == IP_TTL) {
